@@ -1,0 +1,779 @@
+//! Document rows, their lines and their document-level allowances and
+//! charges.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rust_decimal::Decimal;
+
+use super::{
+    Result, StoreError, date_from, decimal_from, json_from, json_to, now_utc, optional_date_from,
+    optional_decimal_from,
+};
+use crate::calc::Totals;
+use crate::document::{
+    AllowanceCharge, Company, Content, DocumentId, DocumentKind, Header, Line, LineDiscount, Party,
+    PriceSource,
+};
+use crate::money::Currency;
+use crate::terms::PaymentTerms;
+use crate::vat::{Vat, VatCategory};
+
+/// A document as stored, with everything needed to show or print it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocument {
+    pub id: DocumentId,
+    pub issued: bool,
+    /// Quote or order status; `None` for invoices and credit notes.
+    pub stage: Option<String>,
+    pub series_id: Option<i64>,
+    pub number: Option<String>,
+    pub header: Header,
+    /// Seller identity frozen at issue.
+    pub seller: Option<Company>,
+    pub due_date: Option<NaiveDate>,
+    pub content: Content,
+    /// The document this one was converted from (quote → order → invoice).
+    pub source_id: Option<DocumentId>,
+    /// For a credit note, the invoice it corrects (BT-25).
+    pub corrects_id: Option<DocumentId>,
+    pub content_sha256: Option<String>,
+    pub stored_totals: StoredTotals,
+    pub created_at: String,
+    pub updated_at: String,
+    pub issued_at: Option<String>,
+}
+
+/// Totals as saved with the document, for lists and checks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StoredTotals {
+    pub line_net_total: Decimal,
+    pub allowance_total: Decimal,
+    pub charge_total: Decimal,
+    pub tax_exclusive_total: Decimal,
+    pub tax_total: Decimal,
+    pub tax_inclusive_total: Decimal,
+    pub company_tax_exclusive_total: Option<Decimal>,
+    pub company_tax_total: Option<Decimal>,
+    pub company_tax_inclusive_total: Option<Decimal>,
+}
+
+/// One row of a document list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentSummary {
+    pub id: DocumentId,
+    pub kind: DocumentKind,
+    pub issued: bool,
+    pub stage: Option<String>,
+    pub number: Option<String>,
+    pub customer_id: Option<i64>,
+    pub customer_name: String,
+    pub issue_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub currency: Currency,
+    pub tax_exclusive_total: Decimal,
+    pub tax_total: Decimal,
+    pub tax_inclusive_total: Decimal,
+    /// Total including VAT in the company currency; `None` for a draft in a
+    /// foreign currency with no exchange rate yet.
+    pub company_tax_inclusive_total: Option<Decimal>,
+    pub corrects_id: Option<DocumentId>,
+}
+
+pub type DocumentRow = DocumentSummary;
+
+fn kind_from(text: &str) -> Result<DocumentKind> {
+    DocumentKind::parse(text).ok_or_else(|| StoreError::Corrupt {
+        column: "documents.kind",
+        value: text.to_string(),
+        reason: "unknown kind".to_string(),
+    })
+}
+
+fn currency_from(column: &'static str, text: &str) -> Result<Currency> {
+    Currency::from_code(text).map_err(|error| StoreError::Corrupt {
+        column,
+        value: text.to_string(),
+        reason: error.to_string(),
+    })
+}
+
+/// Inserts a new draft with its lines and totals; returns its id.
+pub fn insert_draft(
+    tx: &Transaction<'_>,
+    header: &Header,
+    content: &Content,
+    totals: &Totals,
+    stage: Option<&str>,
+    source_id: Option<DocumentId>,
+    corrects_id: Option<DocumentId>,
+) -> Result<DocumentId> {
+    let now = now_utc();
+    tx.execute(
+        "INSERT INTO documents (kind, state, stage, customer_id, buyer, currency, exchange_rate, price_list_id,
+             price_locked, issue_date, due_date, delivery_date, valid_until, payment_terms, purchase_order_ref,
+             buyer_reference, note, source_id, corrects_id, line_net_total, allowance_total, charge_total,
+             tax_exclusive_total, tax_total, tax_inclusive_total, created_at, updated_at)
+         VALUES (?1, 'draft', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25)",
+        params![
+            header.kind.as_str(),
+            stage,
+            header.customer_id,
+            json_to(&header.buyer),
+            header.currency.code(),
+            header.exchange_rate.map(|rate| rate.to_string()),
+            header.price_list_id,
+            header.price_locked,
+            header.issue_date.map(|d| d.to_string()),
+            due_date_of(header).map(|d| d.to_string()),
+            header.delivery_date.map(|d| d.to_string()),
+            header.valid_until.map(|d| d.to_string()),
+            json_to(&header.payment_terms),
+            header.purchase_order_ref,
+            header.buyer_reference,
+            header.note,
+            source_id,
+            corrects_id,
+            totals.line_net_total.to_string(),
+            totals.allowance_total.to_string(),
+            totals.charge_total.to_string(),
+            totals.tax_exclusive_total.to_string(),
+            totals.tax_total.to_string(),
+            totals.tax_inclusive_total.to_string(),
+            now,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    insert_content(tx, id, content, totals)?;
+    Ok(id)
+}
+
+fn due_date_of(header: &Header) -> Option<NaiveDate> {
+    header
+        .issue_date
+        .and_then(|date| header.payment_terms.due_date(date).ok())
+}
+
+/// Overwrites a draft: header, lines, allowances, charges and totals.
+pub fn replace_draft(
+    tx: &Transaction<'_>,
+    id: DocumentId,
+    header: &Header,
+    content: &Content,
+    totals: &Totals,
+) -> Result<()> {
+    require_draft(tx, id)?;
+    tx.execute(
+        "UPDATE documents SET customer_id = ?2, buyer = ?3, currency = ?4, exchange_rate = ?5, price_list_id = ?6,
+             price_locked = ?7, issue_date = ?8, due_date = ?9, delivery_date = ?10, valid_until = ?11,
+             payment_terms = ?12, purchase_order_ref = ?13, buyer_reference = ?14, note = ?15,
+             line_net_total = ?16, allowance_total = ?17, charge_total = ?18, tax_exclusive_total = ?19,
+             tax_total = ?20, tax_inclusive_total = ?21, updated_at = ?22
+         WHERE id = ?1",
+        params![
+            id,
+            header.customer_id,
+            json_to(&header.buyer),
+            header.currency.code(),
+            header.exchange_rate.map(|rate| rate.to_string()),
+            header.price_list_id,
+            header.price_locked,
+            header.issue_date.map(|d| d.to_string()),
+            due_date_of(header).map(|d| d.to_string()),
+            header.delivery_date.map(|d| d.to_string()),
+            header.valid_until.map(|d| d.to_string()),
+            json_to(&header.payment_terms),
+            header.purchase_order_ref,
+            header.buyer_reference,
+            header.note,
+            totals.line_net_total.to_string(),
+            totals.allowance_total.to_string(),
+            totals.charge_total.to_string(),
+            totals.tax_exclusive_total.to_string(),
+            totals.tax_total.to_string(),
+            totals.tax_inclusive_total.to_string(),
+            now_utc(),
+        ],
+    )?;
+    tx.execute("DELETE FROM document_lines WHERE document_id = ?1", [id])?;
+    tx.execute(
+        "DELETE FROM document_allowances_charges WHERE document_id = ?1",
+        [id],
+    )?;
+    insert_content(tx, id, content, totals)
+}
+
+/// Fails with a clear message unless `id` is a draft.
+pub fn require_draft(tx: &Transaction<'_>, id: DocumentId) -> Result<()> {
+    let row: Option<(String, String, Option<String>)> = tx
+        .query_row(
+            "SELECT kind, state, number FROM documents WHERE id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    match row {
+        None => Err(StoreError::Rejected(format!(
+            "document {id} not found: list documents with `facturier invoice list`"
+        ))),
+        Some((kind, state, number)) if state == "issued" && kind_from(&kind)?.is_legal() => {
+            Err(StoreError::Rejected(format!(
+                "{} {} is issued and final: it can no longer be changed or deleted; correct it with a credit note (`facturier invoice cancel {}`)",
+                kind.replace('_', " "),
+                number.clone().unwrap_or_default(),
+                number.unwrap_or_default()
+            )))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// Deletes a draft and its lines. Drafts hold no number, so nothing leaves a
+/// gap in any series.
+pub fn delete_draft(tx: &Transaction<'_>, id: DocumentId) -> Result<()> {
+    require_draft(tx, id)?;
+    let state: String = tx.query_row("SELECT state FROM documents WHERE id = ?1", [id], |row| {
+        row.get(0)
+    })?;
+    if state != "draft" {
+        return Err(StoreError::Rejected(format!(
+            "document {id} has been sent or confirmed and is kept: mark it refused or cancelled instead"
+        )));
+    }
+    let referenced: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM documents WHERE source_id = ?1 OR corrects_id = ?1",
+        [id],
+        |row| row.get(0),
+    )?;
+    if referenced > 0 {
+        return Err(StoreError::Rejected(format!(
+            "document {id} is the source of another document and is kept"
+        )));
+    }
+    tx.execute("DELETE FROM document_lines WHERE document_id = ?1", [id])?;
+    tx.execute(
+        "DELETE FROM document_allowances_charges WHERE document_id = ?1",
+        [id],
+    )?;
+    tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+fn insert_content(
+    tx: &Transaction<'_>,
+    id: DocumentId,
+    content: &Content,
+    totals: &Totals,
+) -> Result<()> {
+    let mut line_statement = tx.prepare_cached(
+        "INSERT INTO document_lines (document_id, position, product_id, item_code, description, quantity, unit,
+             unit_price, base_quantity, discount_percent, discount_amount, vat_category, vat_rate, exemption_code,
+             exemption_reason, delivery_date, price_source, net_amount)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    )?;
+    for (position, (line, amounts)) in content.lines.iter().zip(&totals.lines).enumerate() {
+        let (percent, amount) = match line.discount {
+            Some(LineDiscount::Percent(percent)) => (Some(percent.to_string()), None),
+            Some(LineDiscount::Amount(amount)) => (None, Some(amount.to_string())),
+            None => (None, None),
+        };
+        line_statement.execute(params![
+            id,
+            position as i64 + 1,
+            line.product_id,
+            line.item_code,
+            line.description,
+            line.quantity.to_string(),
+            line.unit,
+            line.unit_price.to_string(),
+            line.base_quantity.to_string(),
+            percent,
+            amount,
+            line.vat.category.code(),
+            line.vat.rate.to_string(),
+            line.vat.exemption_code,
+            line.vat.exemption_reason,
+            line.delivery_date.map(|d| d.to_string()),
+            match line.price_source {
+                PriceSource::Manual => "manual",
+                PriceSource::Catalogue => "catalogue",
+            },
+            amounts.net_amount.to_string(),
+        ])?;
+    }
+    let mut statement = tx.prepare_cached(
+        "INSERT INTO document_allowances_charges (document_id, is_charge, position, amount, percent, reason,
+             reason_code, vat_category, vat_rate, exemption_code, exemption_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    let entries = content
+        .allowances
+        .iter()
+        .enumerate()
+        .map(|entry| (false, entry))
+        .chain(
+            content
+                .charges
+                .iter()
+                .enumerate()
+                .map(|entry| (true, entry)),
+        );
+    for (is_charge, (position, entry)) in entries {
+        statement.execute(params![
+            id,
+            is_charge,
+            position as i64 + 1,
+            entry.amount.map(|a| a.to_string()),
+            entry.percent.map(|p| p.to_string()),
+            entry.reason,
+            entry.reason_code,
+            entry.vat.as_ref().map(|vat| vat.category.code()),
+            entry.vat.as_ref().map(|vat| vat.rate.to_string()),
+            entry
+                .vat
+                .as_ref()
+                .and_then(|vat| vat.exemption_code.clone()),
+            entry
+                .vat
+                .as_ref()
+                .and_then(|vat| vat.exemption_reason.clone()),
+        ])?;
+    }
+    Ok(())
+}
+
+/// What issuing writes into a draft, in the same transaction that draws the
+/// number.
+pub struct IssueRecord<'a> {
+    pub series_id: i64,
+    pub number: &'a str,
+    pub seq: i64,
+    pub year: i64,
+    pub issue_date: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub seller: &'a Company,
+    pub buyer: &'a Party,
+    pub exchange_rate: Option<Decimal>,
+    pub company_totals: (Decimal, Decimal, Decimal),
+    pub content_sha256: &'a str,
+    pub stage: Option<&'a str>,
+}
+
+pub fn mark_issued(tx: &Transaction<'_>, id: DocumentId, record: &IssueRecord<'_>) -> Result<()> {
+    let (company_net, company_tax, company_gross) = record.company_totals;
+    let now = now_utc();
+    tx.execute(
+        "UPDATE documents SET state = 'issued', series_id = ?2, number = ?3, seq = ?4, year = ?5,
+             issue_date = ?6, due_date = ?7, seller = ?8, buyer = ?9, exchange_rate = ?10,
+             company_tax_exclusive_total = ?11, company_tax_total = ?12, company_tax_inclusive_total = ?13,
+             content_sha256 = ?14, stage = COALESCE(?15, stage), issued_at = ?16, updated_at = ?16
+         WHERE id = ?1 AND state = 'draft'",
+        params![
+            id,
+            record.series_id,
+            record.number,
+            record.seq,
+            record.year,
+            record.issue_date.to_string(),
+            record.due_date.map(|d| d.to_string()),
+            json_to(record.seller),
+            json_to(record.buyer),
+            record.exchange_rate.map(|rate| rate.to_string()),
+            company_net.to_string(),
+            company_tax.to_string(),
+            company_gross.to_string(),
+            record.content_sha256,
+            record.stage,
+            now,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Changes the status of a quote or an order.
+pub fn set_stage(tx: &Transaction<'_>, id: DocumentId, stage: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE documents SET stage = ?2, updated_at = ?3 WHERE id = ?1 AND kind IN ('quote', 'order')",
+        params![id, stage, now_utc()],
+    )?;
+    Ok(())
+}
+
+const COLUMNS: &str = "id, kind, state, stage, series_id, number, customer_id, buyer, seller, currency, exchange_rate,
+     price_list_id, price_locked, issue_date, due_date, delivery_date, valid_until, payment_terms,
+     purchase_order_ref, buyer_reference, note, source_id, corrects_id, line_net_total, allowance_total,
+     charge_total, tax_exclusive_total, tax_total, tax_inclusive_total, company_tax_exclusive_total,
+     company_tax_total, company_tax_inclusive_total, content_sha256, created_at, updated_at, issued_at";
+
+/// Loads a document with its lines, allowances and charges.
+pub fn load(tx: &Transaction<'_>, id: DocumentId) -> Result<Option<StoredDocument>> {
+    let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = ?1");
+    let Some(mut document) = tx.query_row(&sql, [id], raw_document).optional()? else {
+        return Ok(None);
+    };
+    let mut document = finish_document(&mut document)?;
+    document.content = load_content(tx, id)?;
+    Ok(Some(document))
+}
+
+/// Finds a document id by its number, within a kind when given.
+pub fn find_by_number(
+    tx: &Transaction<'_>,
+    number: &str,
+    kind: Option<DocumentKind>,
+) -> Result<Option<DocumentId>> {
+    let ids: Vec<i64> = tx
+        .prepare_cached(
+            "SELECT id FROM documents WHERE number = ?1 AND (?2 IS NULL OR kind = ?2) ORDER BY id",
+        )?
+        .query_map(
+            params![number.trim(), kind.map(DocumentKind::as_str)],
+            |row| row.get(0),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    match ids.as_slice() {
+        [] => Ok(None),
+        [id] => Ok(Some(*id)),
+        _ => Err(StoreError::Rejected(format!(
+            "number {number} is used by several documents of different kinds: say which kind"
+        ))),
+    }
+}
+
+type RawDocument = Vec<rusqlite::types::Value>;
+
+fn raw_document(row: &Row<'_>) -> rusqlite::Result<RawDocument> {
+    (0..36).map(|index| row.get(index)).collect()
+}
+
+fn text(value: &rusqlite::types::Value) -> Option<String> {
+    match value {
+        rusqlite::types::Value::Text(text) => Some(text.clone()),
+        _ => None,
+    }
+}
+
+fn integer(value: &rusqlite::types::Value) -> Option<i64> {
+    match value {
+        rusqlite::types::Value::Integer(number) => Some(*number),
+        _ => None,
+    }
+}
+
+fn finish_document(raw: &mut RawDocument) -> Result<StoredDocument> {
+    let get = |index: usize| text(&raw[index]);
+    let required = |index: usize, column: &'static str| {
+        get(index).ok_or_else(|| StoreError::Corrupt {
+            column,
+            value: String::new(),
+            reason: "missing".to_string(),
+        })
+    };
+    let kind = kind_from(&required(1, "documents.kind")?)?;
+    let header = Header {
+        kind,
+        customer_id: integer(&raw[6]),
+        buyer: json_from("documents.buyer", &required(7, "documents.buyer")?)?,
+        currency: currency_from("documents.currency", &required(9, "documents.currency")?)?,
+        exchange_rate: optional_decimal_from("documents.exchange_rate", get(10))?,
+        price_list_id: integer(&raw[11]),
+        price_locked: integer(&raw[12]) == Some(1),
+        issue_date: optional_date_from("documents.issue_date", get(13))?,
+        payment_terms: json_from::<PaymentTerms>(
+            "documents.payment_terms",
+            &required(17, "documents.payment_terms")?,
+        )?,
+        delivery_date: optional_date_from("documents.delivery_date", get(15))?,
+        purchase_order_ref: get(18),
+        buyer_reference: get(19),
+        note: get(20),
+        valid_until: optional_date_from("documents.valid_until", get(16))?,
+    };
+    let decimal = |index: usize, column: &'static str| -> Result<Decimal> {
+        decimal_from(column, &required(index, column)?)
+    };
+    Ok(StoredDocument {
+        id: integer(&raw[0]).unwrap_or_default(),
+        issued: get(2).as_deref() == Some("issued"),
+        stage: get(3),
+        series_id: integer(&raw[4]),
+        number: get(5),
+        header,
+        seller: get(8)
+            .map(|json| json_from("documents.seller", &json))
+            .transpose()?,
+        due_date: optional_date_from("documents.due_date", get(14))?,
+        content: Content::default(),
+        source_id: integer(&raw[21]),
+        corrects_id: integer(&raw[22]),
+        content_sha256: get(32),
+        stored_totals: StoredTotals {
+            line_net_total: decimal(23, "documents.line_net_total")?,
+            allowance_total: decimal(24, "documents.allowance_total")?,
+            charge_total: decimal(25, "documents.charge_total")?,
+            tax_exclusive_total: decimal(26, "documents.tax_exclusive_total")?,
+            tax_total: decimal(27, "documents.tax_total")?,
+            tax_inclusive_total: decimal(28, "documents.tax_inclusive_total")?,
+            company_tax_exclusive_total: optional_decimal_from(
+                "documents.company_tax_exclusive_total",
+                get(29),
+            )?,
+            company_tax_total: optional_decimal_from("documents.company_tax_total", get(30))?,
+            company_tax_inclusive_total: optional_decimal_from(
+                "documents.company_tax_inclusive_total",
+                get(31),
+            )?,
+        },
+        created_at: get(33).unwrap_or_default(),
+        updated_at: get(34).unwrap_or_default(),
+        issued_at: get(35),
+    })
+}
+
+fn vat_from(
+    category: &str,
+    rate: &str,
+    code: Option<String>,
+    reason: Option<String>,
+) -> Result<Vat> {
+    Ok(Vat {
+        category: VatCategory::from_code(category).map_err(|error| StoreError::Corrupt {
+            column: "vat_category",
+            value: category.to_string(),
+            reason: error.to_string(),
+        })?,
+        rate: decimal_from("vat_rate", rate)?,
+        exemption_code: code,
+        exemption_reason: reason,
+    })
+}
+
+fn load_content(tx: &Transaction<'_>, id: DocumentId) -> Result<Content> {
+    let mut statement = tx.prepare_cached(
+        "SELECT product_id, item_code, description, quantity, unit, unit_price, base_quantity, discount_percent,
+             discount_amount, vat_category, vat_rate, exemption_code, exemption_reason, delivery_date, price_source
+         FROM document_lines WHERE document_id = ?1 ORDER BY position",
+    )?;
+    let raw_lines = statement.query_map([id], |row| {
+        Ok((
+            row.get::<_, Option<i64>>(0)?,
+            row.get::<_, Option<String>>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+            row.get::<_, String>(5)?,
+            row.get::<_, String>(6)?,
+            row.get::<_, Option<String>>(7)?,
+            row.get::<_, Option<String>>(8)?,
+            (
+                row.get::<_, String>(9)?,
+                row.get::<_, String>(10)?,
+                row.get::<_, Option<String>>(11)?,
+                row.get::<_, Option<String>>(12)?,
+            ),
+            row.get::<_, Option<String>>(13)?,
+            row.get::<_, String>(14)?,
+        ))
+    })?;
+    let mut lines = Vec::new();
+    for raw in raw_lines {
+        let (
+            product_id,
+            item_code,
+            description,
+            quantity,
+            unit,
+            price,
+            base,
+            percent,
+            amount,
+            vat,
+            delivery,
+            source,
+        ) = raw?;
+        let discount = match (percent, amount) {
+            (Some(percent), _) => Some(LineDiscount::Percent(decimal_from(
+                "discount_percent",
+                &percent,
+            )?)),
+            (None, Some(amount)) => Some(LineDiscount::Amount(decimal_from(
+                "discount_amount",
+                &amount,
+            )?)),
+            (None, None) => None,
+        };
+        lines.push(Line {
+            product_id,
+            item_code,
+            description,
+            quantity: decimal_from("quantity", &quantity)?,
+            unit,
+            unit_price: decimal_from("unit_price", &price)?,
+            base_quantity: decimal_from("base_quantity", &base)?,
+            discount,
+            vat: vat_from(&vat.0, &vat.1, vat.2, vat.3)?,
+            delivery_date: optional_date_from("delivery_date", delivery)?,
+            price_source: if source == "catalogue" {
+                PriceSource::Catalogue
+            } else {
+                PriceSource::Manual
+            },
+        });
+    }
+
+    let mut statement = tx.prepare_cached(
+        "SELECT is_charge, amount, percent, reason, reason_code, vat_category, vat_rate, exemption_code,
+             exemption_reason
+         FROM document_allowances_charges WHERE document_id = ?1 ORDER BY is_charge, position",
+    )?;
+    let raw_entries = statement.query_map([id], |row| {
+        Ok((
+            row.get::<_, bool>(0)?,
+            row.get::<_, Option<String>>(1)?,
+            row.get::<_, Option<String>>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, Option<String>>(4)?,
+            row.get::<_, Option<String>>(5)?,
+            row.get::<_, Option<String>>(6)?,
+            row.get::<_, Option<String>>(7)?,
+            row.get::<_, Option<String>>(8)?,
+        ))
+    })?;
+    let mut content = Content {
+        lines,
+        ..Content::default()
+    };
+    for raw in raw_entries {
+        let (is_charge, amount, percent, reason, reason_code, category, rate, code, exemption) =
+            raw?;
+        let vat = match (category, rate) {
+            (Some(category), Some(rate)) => Some(vat_from(&category, &rate, code, exemption)?),
+            _ => None,
+        };
+        let entry = AllowanceCharge {
+            amount: optional_decimal_from("amount", amount)?,
+            percent: optional_decimal_from("percent", percent)?,
+            reason,
+            reason_code,
+            vat,
+        };
+        if is_charge {
+            content.charges.push(entry);
+        } else {
+            content.allowances.push(entry);
+        }
+    }
+    Ok(content)
+}
+
+/// Filters of a document list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub kind: Option<DocumentKind>,
+    pub customer_id: Option<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Matches the number or the buyer's name.
+    pub search: String,
+}
+
+/// Lists documents, newest first, without loading their lines.
+pub fn list(tx: &Transaction<'_>, filter: &ListFilter) -> Result<Vec<DocumentSummary>> {
+    let mut statement = tx.prepare_cached(
+        "SELECT id, kind, state, stage, number, customer_id, json_extract(buyer, '$.name'), issue_date, due_date,
+             currency, tax_exclusive_total, tax_total, tax_inclusive_total, company_tax_inclusive_total,
+             exchange_rate, corrects_id
+         FROM documents
+         WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR customer_id = ?2)
+           AND (?3 IS NULL OR issue_date >= ?3) AND (?4 IS NULL OR issue_date <= ?4)
+           AND (?5 = '' OR number LIKE '%' || ?5 || '%' OR json_extract(buyer, '$.name') LIKE '%' || ?5 || '%')
+         ORDER BY state = 'draft' DESC, issue_date DESC, id DESC",
+    )?;
+    let rows = statement.query_map(
+        params![
+            filter.kind.map(DocumentKind::as_str),
+            filter.customer_id,
+            filter.from.map(|d| d.to_string()),
+            filter.to.map(|d| d.to_string()),
+            filter.search.trim(),
+        ],
+        |row| {
+            Ok((
+                (
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, Option<String>>(4)?,
+                    row.get::<_, Option<i64>>(5)?,
+                    row.get::<_, Option<String>>(6)?,
+                ),
+                (
+                    row.get::<_, Option<String>>(7)?,
+                    row.get::<_, Option<String>>(8)?,
+                    row.get::<_, String>(9)?,
+                    row.get::<_, String>(10)?,
+                    row.get::<_, String>(11)?,
+                    row.get::<_, String>(12)?,
+                    row.get::<_, Option<String>>(13)?,
+                    row.get::<_, Option<String>>(14)?,
+                    row.get::<_, Option<i64>>(15)?,
+                ),
+            ))
+        },
+    )?;
+    let mut summaries = Vec::new();
+    for row in rows {
+        let ((id, kind, state, stage, number, customer_id, name), rest) = row?;
+        let (issue, due, currency, net, tax, gross, company_gross, rate, corrects_id) = rest;
+        let currency = currency_from("documents.currency", &currency)?;
+        let tax_inclusive_total = decimal_from("documents.tax_inclusive_total", &gross)?;
+        let company_tax_inclusive_total = match company_gross {
+            Some(text) => Some(decimal_from(
+                "documents.company_tax_inclusive_total",
+                &text,
+            )?),
+            None => match rate {
+                Some(rate) => {
+                    Some(decimal_from("documents.exchange_rate", &rate)? * tax_inclusive_total)
+                }
+                None => None,
+            },
+        };
+        summaries.push(DocumentSummary {
+            id,
+            kind: kind_from(&kind)?,
+            issued: state == "issued",
+            stage,
+            number,
+            customer_id,
+            customer_name: name.unwrap_or_default(),
+            issue_date: optional_date_from("documents.issue_date", issue)?,
+            due_date: optional_date_from("documents.due_date", due)?,
+            currency,
+            tax_exclusive_total: decimal_from("documents.tax_exclusive_total", &net)?,
+            tax_total: decimal_from("documents.tax_total", &tax)?,
+            tax_inclusive_total,
+            company_tax_inclusive_total,
+            corrects_id,
+        });
+    }
+    Ok(summaries)
+}
+
+/// The latest issue date in a series, which the next number must not precede.
+pub fn last_issue_in_series(
+    tx: &Transaction<'_>,
+    series_id: i64,
+) -> Result<Option<(String, NaiveDate)>> {
+    let row: Option<(String, String)> = tx
+        .query_row(
+            "SELECT number, issue_date FROM documents WHERE series_id = ?1 AND state = 'issued'
+             ORDER BY issue_date DESC, year DESC, seq DESC LIMIT 1",
+            [series_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    row.map(|(number, date)| Ok((number, date_from("documents.issue_date", &date)?)))
+        .transpose()
+}
