@@ -739,6 +739,9 @@ fn list(
     today: NaiveDate,
 ) -> Result<Vec<ListedDocument>> {
     let summaries = documents::list(tx, filter)?;
+    let company_currency = load_company(tx)?
+        .map(|company| company.currency)
+        .unwrap_or_default();
 
     let mut paid_by_document: HashMap<DocumentId, Decimal> = HashMap::new();
     let mut statement = tx.prepare_cached("SELECT document_id, amount FROM payments")?;
@@ -787,17 +790,25 @@ fn list(
             };
             let overdue = matches!(status, InvoiceStatus::Open | InvoiceStatus::Partial)
                 && summary.due_date.is_some_and(|due| due < today);
-            let ratio = summary
-                .company_tax_inclusive_total
-                .and_then(|company_total| {
-                    (!summary.tax_inclusive_total.is_zero())
-                        .then(|| company_total / summary.tax_inclusive_total)
-                });
-            let company_balance = match (summary.company_tax_inclusive_total, ratio) {
-                (Some(_), Some(ratio)) => Some(balance * ratio),
-                (Some(_), None) => Some(Decimal::ZERO),
-                _ => None,
+            // Issued documents carry their frozen company-currency total;
+            // a draft is converted at its provisional rate, if any.
+            let company_total = match (summary.company_tax_inclusive_total, summary.exchange_rate) {
+                (Some(total), _) => Some(total),
+                (None, _) if summary.currency == company_currency => {
+                    Some(summary.tax_inclusive_total)
+                }
+                (None, Some(rate)) => {
+                    Some(company_currency.round(summary.tax_inclusive_total * rate))
+                }
+                (None, None) => None,
             };
+            let company_balance = company_total.map(|company_total| {
+                if summary.tax_inclusive_total.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    company_currency.round(balance * company_total / summary.tax_inclusive_total)
+                }
+            });
             ListedDocument {
                 id: summary.id,
                 kind: summary.kind,
@@ -815,7 +826,7 @@ fn list(
                 paid,
                 credited,
                 balance,
-                company_total: summary.company_tax_inclusive_total,
+                company_total,
                 company_balance,
             }
         })

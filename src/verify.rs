@@ -93,6 +93,21 @@ pub fn verify(books: &mut Books) -> Result<Report> {
             })
             .collect();
 
+        for row in rows.iter().filter(|row| row.event == journal::Event::Issued.as_str()) {
+            let number = row.document_number.as_deref().unwrap_or_default();
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM documents WHERE id = ?1 AND number = ?2 AND state = 'issued')",
+                rusqlite::params![row.document_id, number],
+                |found| found.get(0),
+            )?;
+            if !exists {
+                report.documents.push(format!(
+                    "journal row {} records the issue of {number}, but no issued document has this number any more",
+                    row.seq
+                ));
+            }
+        }
+
         let mut statement = tx.prepare(
             "SELECT id, kind, series_id, number, seq, year, issue_date, content_sha256 FROM documents
              WHERE state = 'issued' AND kind IN ('invoice', 'credit_note') ORDER BY series_id, year, seq",

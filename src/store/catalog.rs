@@ -318,20 +318,28 @@ pub fn set_price(tx: &Transaction<'_>, item: &PriceListItem) -> Result<()> {
     }
     crate::money::check_scale(item.unit_price, crate::calc::PRICE_DECIMALS, "unit price")
         .map_err(|error| StoreError::Rejected(error.to_string()))?;
-    tx.execute(
-        "INSERT INTO price_list_items (price_list_id, product_id, unit_price, base_quantity, valid_from, valid_to)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (price_list_id, product_id, valid_from)
-         DO UPDATE SET unit_price = excluded.unit_price, base_quantity = excluded.base_quantity, valid_to = excluded.valid_to",
-        params![
-            item.price_list_id,
-            item.product_id,
-            item.unit_price.to_string(),
-            item.base_quantity.to_string(),
-            item.valid_from.map(|d| d.to_string()),
-            item.valid_to.map(|d| d.to_string()),
-        ],
+    let values = params![
+        item.price_list_id,
+        item.product_id,
+        item.unit_price.to_string(),
+        item.base_quantity.to_string(),
+        item.valid_from.map(|d| d.to_string()),
+        item.valid_to.map(|d| d.to_string()),
+    ];
+    // `IS` also matches a NULL start date, which a UNIQUE constraint would
+    // treat as distinct from every other NULL.
+    let updated = tx.execute(
+        "UPDATE price_list_items SET unit_price = ?3, base_quantity = ?4, valid_to = ?6
+         WHERE price_list_id = ?1 AND product_id = ?2 AND valid_from IS ?5",
+        values,
     )?;
+    if updated == 0 {
+        tx.execute(
+            "INSERT INTO price_list_items (price_list_id, product_id, unit_price, base_quantity, valid_from, valid_to)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            values,
+        )?;
+    }
     Ok(())
 }
 

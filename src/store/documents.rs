@@ -73,9 +73,10 @@ pub struct DocumentSummary {
     pub tax_exclusive_total: Decimal,
     pub tax_total: Decimal,
     pub tax_inclusive_total: Decimal,
-    /// Total including VAT in the company currency; `None` for a draft in a
-    /// foreign currency with no exchange rate yet.
+    /// Total including VAT in the company currency, frozen at issue; `None`
+    /// for drafts.
     pub company_tax_inclusive_total: Option<Decimal>,
+    pub exchange_rate: Option<Decimal>,
     pub corrects_id: Option<DocumentId>,
 }
 
@@ -728,18 +729,9 @@ pub fn list(tx: &Transaction<'_>, filter: &ListFilter) -> Result<Vec<DocumentSum
         let (issue, due, currency, net, tax, gross, company_gross, rate, corrects_id) = rest;
         let currency = currency_from("documents.currency", &currency)?;
         let tax_inclusive_total = decimal_from("documents.tax_inclusive_total", &gross)?;
-        let company_tax_inclusive_total = match company_gross {
-            Some(text) => Some(decimal_from(
-                "documents.company_tax_inclusive_total",
-                &text,
-            )?),
-            None => match rate {
-                Some(rate) => {
-                    Some(decimal_from("documents.exchange_rate", &rate)? * tax_inclusive_total)
-                }
-                None => None,
-            },
-        };
+        let company_tax_inclusive_total =
+            optional_decimal_from("documents.company_tax_inclusive_total", company_gross)?;
+        let exchange_rate = optional_decimal_from("documents.exchange_rate", rate)?;
         summaries.push(DocumentSummary {
             id,
             kind: kind_from(&kind)?,
@@ -755,6 +747,7 @@ pub fn list(tx: &Transaction<'_>, filter: &ListFilter) -> Result<Vec<DocumentSum
             tax_total: decimal_from("documents.tax_total", &tax)?,
             tax_inclusive_total,
             company_tax_inclusive_total,
+            exchange_rate,
             corrects_id,
         });
     }

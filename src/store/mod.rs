@@ -112,6 +112,16 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // A file from a newer version is refused before anything writes to it.
+        let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if found > known {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found,
+                known,
+            });
+        }
         // WAL lets readers work while one process writes. FULL synchronous
         // makes every committed transaction durable even on power loss,
         // which an invoicing ledger needs more than write speed.
