@@ -41,7 +41,7 @@ pub struct DocumentView {
     pub paid: Decimal,
     /// Sum of the issued credit notes that correct this invoice.
     pub credited: Decimal,
-    /// What the customer still owes: BT-115 less the credit notes.
+    /// Amount the customer still owes: BT-115 less the credit notes.
     pub balance: Decimal,
     pub payments: Vec<Payment>,
     /// Number and date of the invoice a credit note corrects (BT-25, BT-26).
@@ -120,8 +120,8 @@ pub struct Board {
 /// quantity to credit.
 pub type CreditSelection = Vec<(usize, Decimal)>;
 
-/// The invoice status rule: cancelled once credit notes cover the total,
-/// then paid, partially paid or open from the payments.
+/// Derives an invoice's status: cancelled once credit notes cover the
+/// total, else paid, partially paid or open from the payments.
 pub fn status_of(total: Decimal, paid: Decimal, credited: Decimal) -> InvoiceStatus {
     if !total.is_zero() && credited >= total {
         InvoiceStatus::Cancelled
@@ -323,7 +323,7 @@ impl Books {
         self.store.read(|tx| view(tx, id, today))
     }
 
-    /// The checklist of mandatory mentions for a draft.
+    /// Lists the mandatory mentions a draft lacks, and the warnings.
     pub fn checklist(&mut self, id: DocumentId) -> Result<Vec<Finding>> {
         self.store.read(|tx| {
             let document = require_document(tx, id)?;
@@ -550,7 +550,8 @@ impl Books {
 
     // Price lock ----------------------------------------------------------
 
-    /// What the price list would change on this document's catalogue lines.
+    /// Lists the prices the price list would change on this document's
+    /// catalogue lines, without changing them.
     pub fn price_changes(&mut self, id: DocumentId) -> Result<Vec<PriceChange>> {
         self.store.read(|tx| {
             let document = require_document(tx, id)?;
@@ -658,8 +659,8 @@ fn compute_totals(header: &Header, content: &Content, paid: Decimal) -> Result<T
         .map_err(|error| StoreError::Rejected(error.to_string()))
 }
 
-/// The buyer as it would be printed now: the customer record for a draft,
-/// the frozen copy for an issued document.
+/// Returns the buyer as it would be printed now: the customer record for a
+/// draft, the frozen copy for an issued document.
 fn current_buyer(tx: &Transaction<'_>, document: &StoredDocument) -> Result<Party> {
     if document.issued {
         return Ok(document.header.buyer.clone());
@@ -1218,7 +1219,7 @@ fn resolve_line(
     })
 }
 
-/// The list prices that catalogue lines would take.
+/// Lists the price list prices that catalogue lines would take.
 fn price_changes(
     tx: &Transaction<'_>,
     header: &Header,

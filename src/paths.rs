@@ -1,11 +1,11 @@
-//! Where Facturier keeps its data.
+//! Location of the data folder.
 
 use std::path::PathBuf;
 
 /// Environment variable that overrides the data folder.
 pub const DATA_DIR_VARIABLE: &str = "FACTURIER_DATA_DIR";
 
-/// The data folder: `explicit` (the `--data-dir` option) when given, else
+/// Resolves the data folder: `explicit` (the `--data-dir` option) when given, else
 /// `$FACTURIER_DATA_DIR`, else the platform's data folder
 /// (`~/.local/share/facturier` on Linux, `~/Library/Application
 /// Support/fr.Facturier.Facturier` on macOS, `%APPDATA%\Facturier\Facturier\data`

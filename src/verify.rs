@@ -14,7 +14,7 @@ use crate::journal;
 use crate::numbering;
 use crate::store::{self, Result};
 
-/// What `verify` found.
+/// Findings of `verify`, grouped by check.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
     pub integrity: Vec<String>,

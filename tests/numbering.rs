@@ -1,5 +1,5 @@
 //! Gapless numbering: numbers only at issue, in date order, never twice,
-//! restarting each year when the series says so.
+//! restarting each year when the series resets yearly.
 
 mod common;
 

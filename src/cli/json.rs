@@ -17,8 +17,8 @@ fn plain(value: Decimal) -> Value {
     Value::String(value.normalize().to_string())
 }
 
-/// A unit price or quantity-like value with at least the currency's
-/// decimals ("45.00", "2.5450"), keeping any further decimals it has.
+/// Formats a unit price with at least the currency's decimals ("45.00",
+/// "2.5450"), keeping any further decimals it has.
 fn price(currency: Currency, value: Decimal) -> Value {
     let mut scaled = value.normalize();
     if scaled.scale() < currency.decimals() {
@@ -36,8 +36,8 @@ fn vat_json(vat: &Vat) -> Value {
     })
 }
 
-/// The status word shown for a document: the invoice status, the quote or
-/// order status, or "issued" for a credit note.
+/// Names a document's status: the invoice status, the quote or order
+/// status, or "issued" for a credit note.
 pub fn status_word(kind: DocumentKind, status: InvoiceStatus, stage: Option<&str>) -> String {
     match (kind, status) {
         (_, InvoiceStatus::Draft) if kind.is_legal() => "draft".to_string(),
@@ -58,7 +58,7 @@ fn allowance_json(currency: Currency, entry: &AppliedAllowanceCharge) -> Value {
     })
 }
 
-/// The whole document as `invoice show --json` prints it.
+/// Builds the whole document as `invoice show --json` prints it.
 pub fn document(view: &DocumentView) -> Value {
     let document = &view.document;
     let header = &document.header;
@@ -180,7 +180,7 @@ pub fn document(view: &DocumentView) -> Value {
     object
 }
 
-/// One row of `invoice list --json`.
+/// Builds one row of `invoice list --json`.
 pub fn listed(row: &ListedDocument) -> Value {
     let currency = row.currency;
     json!({
@@ -210,7 +210,7 @@ fn entry(currency: Currency, entry: &BoardEntry) -> Value {
     })
 }
 
-/// The status board as `board --json` prints it.
+/// Builds the status board as `board --json` prints it.
 pub fn board(board: &Board) -> Value {
     let currency = board.currency;
     json!({

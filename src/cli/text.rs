@@ -14,7 +14,8 @@ fn money(value: rust_decimal::Decimal, decimals: u32) -> String {
     format_grouped(value, decimals, NumberStyle::English)
 }
 
-/// What `facturier` prints with no command, until the desktop window exists.
+/// Prints the data folder, the company and the board: the output of
+/// `facturier` with no command, until the desktop window exists.
 pub fn welcome(books: &mut Books, data_dir: &Path) -> Result<(), String> {
     println!("Facturier {}", env!("CARGO_PKG_VERSION"));
     println!("Data folder: {}", data_dir.display());

@@ -343,8 +343,8 @@ pub fn set_price(tx: &Transaction<'_>, item: &PriceListItem) -> Result<()> {
     Ok(())
 }
 
-/// The price of `product_id` in `price_list_id` valid on `date`: the one
-/// with the latest start date among those whose period contains `date`.
+/// Looks up the price of `product_id` in `price_list_id` on `date`. Among
+/// the prices whose period contains `date`, the latest start date wins.
 pub fn price_on(
     tx: &Transaction<'_>,
     price_list_id: i64,

@@ -224,7 +224,8 @@ pub fn set_archived(tx: &Transaction<'_>, id: i64, archived: bool) -> Result<()>
     Ok(())
 }
 
-/// Deletes a customer that no document uses; otherwise asks to archive it.
+/// Deletes a customer that no document uses; a customer in use must be
+/// archived instead.
 pub fn delete(tx: &Transaction<'_>, id: i64) -> Result<()> {
     let used: i64 = tx.query_row(
         "SELECT COUNT(*) FROM documents WHERE customer_id = ?1",

@@ -238,7 +238,7 @@ pub fn delete_draft(tx: &Transaction<'_>, id: DocumentId) -> Result<()> {
     })?;
     if state != "draft" {
         return Err(StoreError::Rejected(format!(
-            "document {id} has been sent or confirmed and is kept: mark it refused or cancelled instead"
+            "document {id} was sent or confirmed, so it is kept: mark it refused or cancelled instead"
         )));
     }
     let referenced: i64 = tx.query_row(
@@ -343,8 +343,8 @@ fn insert_content(
     Ok(())
 }
 
-/// What issuing writes into a draft, in the same transaction that draws the
-/// number.
+/// Fields that issuing writes into a draft, in the same transaction that
+/// draws the number.
 pub struct IssueRecord<'a> {
     pub series_id: i64,
     pub number: &'a str,

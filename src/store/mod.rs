@@ -62,7 +62,8 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// The message of a trigger's `RAISE(ABORT, ...)`, when that is what failed.
+    /// Returns the message of a trigger's `RAISE(ABORT, ...)` when a trigger
+    /// rejected the statement.
     pub fn constraint_message(&self) -> Option<&str> {
         match self {
             StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, Some(message)))
@@ -204,8 +205,8 @@ impl Store {
         })
     }
 
-    /// The raw connection, for checks such as `PRAGMA integrity_check` and
-    /// for tests that attack the triggers directly.
+    /// Returns the raw connection, for checks such as `PRAGMA
+    /// integrity_check` and for tests that attack the triggers directly.
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
@@ -274,6 +275,7 @@ pub(crate) fn json_from<T: serde::de::DeserializeOwned>(
 }
 
 pub(crate) fn json_to<T: serde::Serialize>(value: &T) -> String {
-    // Serializing plain data structs to JSON cannot fail.
+    // The stored types are plain structs with string map keys, which
+    // serde_json always serializes.
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
 }

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use tempfile::TempDir;
 
-/// A seller with every mandatory mention filled in.
+/// Returns a seller with every mandatory mention filled in.
 pub fn company() -> Company {
     Company {
         name: "Atelier Facturier SAS".to_string(),
@@ -70,7 +70,7 @@ impl Fixture {
     }
 }
 
-/// A draft JSON with a French customer and the given lines and extra fields.
+/// Builds a draft JSON with a French customer, the given lines and extra fields.
 pub fn invoice_json(issue_date: &str, lines: &str, extra: &str) -> String {
     format!(
         r#"{{"customer": {{"name": "Atelier Lenoir SARL", "siren": "552100554",
@@ -79,7 +79,7 @@ pub fn invoice_json(issue_date: &str, lines: &str, extra: &str) -> String {
     )
 }
 
-/// One written-in line at a standard VAT rate.
+/// Builds one written-in line at a standard VAT rate.
 pub fn line(quantity: &str, price: &str, rate: &str) -> String {
     format!(
         r#"{{"description": "Service", "quantity": "{quantity}", "unit": "C62", "unit_price": "{price}",
@@ -91,7 +91,7 @@ pub fn dec(text: &str) -> Decimal {
     Decimal::from_str_exact(text).expect("decimal literal")
 }
 
-/// The `facturier` binary built by cargo for this test run.
+/// Returns the path of the `facturier` binary that cargo built for this test run.
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_facturier"))
 }
@@ -145,7 +145,7 @@ pub fn write_file(dir: &Path, name: &str, content: &str) -> String {
     path.to_string_lossy().to_string()
 }
 
-/// A data folder prepared through the command line, with the company set.
+/// Prepares a data folder through the command line, with the company set.
 pub fn cli_folder() -> TempDir {
     let dir = tempfile::tempdir().expect("temporary directory");
     let company = serde_json::to_string(&company()).expect("company JSON");
