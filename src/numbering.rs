@@ -2,7 +2,7 @@
 //!
 //! A number is drawn inside the transaction that issues the document, after
 //! the write lock is taken, so a crash or a rollback leaves no gap and two
-//! processes never draw the same number. A draft never holds a number.
+//! processes never draw the same number. A draft never has a number.
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{OptionalExtension, Transaction, params};

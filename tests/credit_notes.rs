@@ -215,3 +215,38 @@ fn paid_invoice_is_final() {
     );
     ok(&data, &["verify"]);
 }
+
+#[test]
+fn cancelled_invoice_leaves_the_board_on_the_command_line() {
+    let folder = cli_folder();
+    let data = folder.path().join("data");
+    let invoice_a = cli_issue(
+        folder.path(),
+        "a.json",
+        &brightwater("100.00", "2026-01-05"),
+    );
+    let invoice_b = cli_issue(folder.path(), "b.json", &brightwater("50.00", "2026-01-06"));
+    ok(
+        &data,
+        &["invoice", "cancel", &invoice_b, "--date", "2026-01-07"],
+    );
+
+    // Both invoices were due in January 2026, so both are past due today.
+    let board = json(&data, &["board", "--json"]);
+    assert_eq!(board["revenue"], "100.00");
+    assert_eq!(board["receivables"], "100.00");
+    assert_eq!(board["overdue"]["count"], 1);
+    assert_eq!(board["overdue"]["due"], "100.00");
+    assert_eq!(board["cancelled"]["count"], 1);
+    let listed = json(&data, &["invoice", "list", "--json"]);
+    let overdue: Vec<&str> = listed
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|row| row["overdue"] == true)
+        .filter_map(|row| row["number"].as_str())
+        .collect();
+    assert_eq!(overdue, [invoice_a.as_str()]);
+    let customer_filter = json(&data, &["board", "--json", "--search", "Brightwater"]);
+    assert_eq!(customer_filter["revenue"], "100.00");
+}

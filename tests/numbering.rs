@@ -301,3 +301,60 @@ fn quotes_and_orders_have_their_own_series() {
         "F2026-00001"
     );
 }
+
+#[test]
+fn discarded_drafts_leave_no_gap_on_the_command_line() {
+    let folder = cli_folder();
+    let data = folder.path().join("data");
+    let path = write_file(folder.path(), "draft.json", &simple("2026-01-05"));
+    let create = || ok(&data, &["invoice", "create", "--json", &path]);
+    let (d1, d2, d3) = (create(), create(), create());
+    assert_eq!(ok(&data, &["invoice", "issue", &d2]), "F2026-00001");
+    ok(&data, &["invoice", "discard", &d1]);
+    assert_eq!(ok(&data, &["invoice", "issue", &d3]), "F2026-00002");
+    let d4 = create();
+    ok(&data, &["invoice", "discard", &d4]);
+    let d5 = create();
+    assert_eq!(ok(&data, &["invoice", "issue", &d5]), "F2026-00003");
+
+    let error = fails(&data, &["invoice", "discard", "F2026-00002"]);
+    assert!(error.contains("credit note"), "{error}");
+    let listed = common::json(&data, &["invoice", "list", "--json"]);
+    let mut numbers: Vec<&str> = listed
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|row| row["number"].as_str())
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, ["F2026-00001", "F2026-00002", "F2026-00003"]);
+}
+
+#[test]
+fn yearly_reset_on_the_command_line() {
+    let folder = cli_folder();
+    let data = folder.path().join("data");
+    ok(
+        &data,
+        &[
+            "series",
+            "set",
+            "--code",
+            "Y",
+            "--kind",
+            "invoice",
+            "--pattern",
+            "{YY}{N:3}",
+            "--default",
+        ],
+    );
+    let numbers: Vec<String> = ["2022-11-03", "2022-12-20", "2023-01-05", "2023-01-09"]
+        .iter()
+        .enumerate()
+        .map(|(index, date)| {
+            common::cli_issue(folder.path(), &format!("y{index}.json"), &simple(date))
+        })
+        .collect();
+    assert_eq!(numbers, ["22001", "22002", "23001", "23002"]);
+    ok(&data, &["verify"]);
+}

@@ -490,3 +490,41 @@ fn base_quantity_divides_the_price() {
     );
     assert_eq!(totals.lines[0].net_amount, dec("30.00"));
 }
+
+#[test]
+fn rounded_line_nets_through_the_command_line() {
+    let folder = cli_folder();
+    let lines = r#"{"description": "Exempt training", "quantity": "1", "unit_price": "90.30",
+                    "vat": {"category": "E", "rate": "0", "exemption_reason": "Exonération, article 261-4-4° du CGI"}},
+                   {"description": "Paper", "quantity": "0.45", "unit_price": "2.54", "vat": {"category": "S", "rate": "6"}},
+                   {"description": "Ink", "quantity": "0.28", "unit_price": "6.87", "vat": {"category": "S", "rate": "6"}}"#;
+    let number = cli_issue(
+        folder.path(),
+        "p15.json",
+        &common::invoice_json("2026-01-10", lines, ""),
+    );
+    let shown = json(
+        &folder.path().join("data"),
+        &["invoice", "show", &number, "--json"],
+    );
+    assert_eq!(shown["lines"][0]["net_amount"], "90.30");
+    assert_eq!(shown["lines"][1]["net_amount"], "1.14");
+    assert_eq!(shown["lines"][2]["net_amount"], "1.92");
+    assert_eq!(shown["line_net_total"], "93.36");
+    let breakdown = shown["vat_breakdown"].as_array().expect("breakdown");
+    let group = |category: &str| {
+        breakdown
+            .iter()
+            .find(|entry| entry["category"] == category)
+            .unwrap_or_else(|| panic!("no {category} group"))
+    };
+    assert_eq!(group("E")["taxable_amount"], "90.30");
+    assert_eq!(group("E")["tax_amount"], "0.00");
+    assert_eq!(
+        group("E")["exemption_reason"],
+        "Exonération, article 261-4-4° du CGI"
+    );
+    assert_eq!(group("S")["taxable_amount"], "3.06");
+    assert_eq!(group("S")["tax_amount"], "0.18");
+    assert_eq!(shown["tax_inclusive_total"], "93.54");
+}
