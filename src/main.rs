@@ -41,14 +41,27 @@ fn main() -> ExitCode {
 /// level (info by default). Without a writable folder nothing is logged.
 fn init_logging(data_dir: &std::path::Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let directory = data_dir.join("logs");
-    std::fs::create_dir_all(&directory).ok()?;
-    let appender = tracing_appender::rolling::Builder::new()
-        .rotation(tracing_appender::rolling::Rotation::DAILY)
-        .filename_prefix("facturier")
-        .filename_suffix("log")
-        .max_log_files(LOG_FILES_KEPT)
-        .build(&directory)
-        .ok()?;
+    let appender = std::fs::create_dir_all(&directory)
+        .map_err(|error| error.to_string())
+        .and_then(|()| {
+            tracing_appender::rolling::Builder::new()
+                .rotation(tracing_appender::rolling::Rotation::DAILY)
+                .filename_prefix("facturier")
+                .filename_suffix("log")
+                .max_log_files(LOG_FILES_KEPT)
+                .build(&directory)
+                .map_err(|error| error.to_string())
+        });
+    let appender = match appender {
+        Ok(appender) => appender,
+        Err(error) => {
+            eprintln!(
+                "warning: no log is written, because {} cannot be used: {error}",
+                directory.display()
+            );
+            return None;
+        }
+    };
     let (writer, guard) = tracing_appender::non_blocking(appender);
     tracing_subscriber::fmt()
         .with_env_filter(

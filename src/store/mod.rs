@@ -151,6 +151,14 @@ impl Store {
     fn migrate(&mut self) -> Result<()> {
         let known = MIGRATIONS.len() as i64;
         let path = self.path.clone();
+        let current: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if current == known {
+            return Ok(());
+        }
+        // Another process may migrate at the same moment, so the version is
+        // read again under the write lock.
         with_busy_retry(|| {
             let tx = self
                 .conn
