@@ -20,6 +20,7 @@ use crate::input::DraftInput;
 use crate::journal::{self, Event};
 use crate::money::{Currency, check_scale};
 use crate::numbering;
+use crate::store::balances;
 use crate::store::documents::{self, IssueRecord, ListFilter, StoredDocument};
 use crate::store::{
     self, Customer, Payment, Result, Store, StoreError, catalog, customers, payments,
@@ -256,6 +257,7 @@ impl Books {
             let mut repriced = Vec::new();
             for id in drafts {
                 if reprice_and_save(tx, id)? {
+                    settle(tx, id)?;
                     repriced.push(id);
                 }
             }
@@ -276,7 +278,9 @@ impl Books {
             let (header, content) = build_draft(tx, kind, input)?;
             let totals = compute_totals(&header, &content, Decimal::ZERO)?;
             let stage = initial_stage(kind);
-            documents::insert_draft(tx, &header, &content, &totals, stage, None, None)
+            let id = documents::insert_draft(tx, &header, &content, &totals, stage, None, None)?;
+            settle(tx, id)?;
+            Ok(id)
         })
     }
 
@@ -288,7 +292,8 @@ impl Books {
                 apply_list_prices(tx, header, &mut content)?;
             }
             let totals = compute_totals(header, &content, Decimal::ZERO)?;
-            documents::replace_draft(tx, id, header, &content, &totals)
+            documents::replace_draft(tx, id, header, &content, &totals)?;
+            settle(tx, id)
         })
     }
 
@@ -342,20 +347,15 @@ impl Books {
         self.store.read(|tx| list(tx, filter, today))
     }
 
+    /// Counts and sums invoices per status from the balance index, without
+    /// loading the documents.
     pub fn board(&mut self, filter: &ListFilter, today: NaiveDate) -> Result<Board> {
         self.store.read(|tx| {
             let currency = load_company(tx)?
                 .map(|company| company.currency)
                 .unwrap_or_default();
-            let rows = list(
-                tx,
-                &ListFilter {
-                    kind: None,
-                    ..filter.clone()
-                },
-                today,
-            )?;
-            Ok(board_of(&rows, currency))
+            let sums = balances::board_sums(tx, filter, today, currency)?;
+            Ok(board_from_sums(&sums, currency))
         })
     }
 
@@ -396,6 +396,7 @@ impl Books {
                 reference: reference.map(str::to_string),
             };
             let payment_id = payments::insert(tx, &payment)?;
+            settle(tx, id)?;
             journal_payment(
                 tx,
                 Event::PaymentRecorded,
@@ -430,6 +431,7 @@ impl Books {
                 reference: reference.map(str::to_string),
             };
             payments::update(tx, &payment)?;
+            settle(tx, old.document_id)?;
             journal_payment(tx, Event::PaymentChanged, &view, payment_id, Some(&payment))
         })
     }
@@ -439,6 +441,7 @@ impl Books {
             let old = payments::require(tx, payment_id)?;
             let view = view(tx, old.document_id, old.date)?;
             payments::delete(tx, payment_id)?;
+            settle(tx, old.document_id)?;
             journal_payment(tx, Event::PaymentDeleted, &view, payment_id, None)
         })
     }
@@ -519,6 +522,7 @@ impl Books {
                 Some(source_id),
                 None,
             )?;
+            settle(tx, id)?;
             let stage = match (source.header.kind, target) {
                 (DocumentKind::Quote, _) => "accepted",
                 _ => "fulfilled",
@@ -578,6 +582,7 @@ impl Books {
             }
             let totals = compute_totals(&header, &content, Decimal::ZERO)?;
             documents::replace_draft(tx, id, &header, &content, &totals)?;
+            settle(tx, id)?;
             Ok(changes)
         })
     }
@@ -601,6 +606,76 @@ pub struct VatReportRow {
     pub rate: Decimal,
     pub taxable_amount: Decimal,
     pub tax_amount: Decimal,
+}
+
+/// Recomputes the stored balance row of an invoice or credit note after a
+/// change, in the caller's transaction; quotes and orders have none.
+fn settle(tx: &Transaction<'_>, id: DocumentId) -> Result<()> {
+    match balance_of(tx, id)? {
+        Some((balance, currency)) => balances::store(tx, &balance, currency),
+        None => Ok(()),
+    }
+}
+
+/// Computes the balance row of an invoice or credit note from its document,
+/// payments and credit notes, with the company currency it is expressed in.
+pub fn balance_of(
+    tx: &Transaction<'_>,
+    id: DocumentId,
+) -> Result<Option<(balances::Balance, Currency)>> {
+    let view = view(tx, id, today())?;
+    let document = &view.document;
+    let kind = document.header.kind;
+    if !kind.is_legal() {
+        return Ok(None);
+    }
+    let company_currency = load_company(tx)?
+        .map(|company| company.currency)
+        .unwrap_or_default();
+    let totals = &view.totals;
+    let stored = &document.stored_totals;
+    // Issued documents use their frozen company-currency totals; a draft is
+    // converted at its provisional rate, if any.
+    let (net, total) = match (
+        stored.company_tax_exclusive_total,
+        stored.company_tax_inclusive_total,
+    ) {
+        (Some(net), Some(total)) => (Some(net), Some(total)),
+        _ if document.header.currency == company_currency => (
+            Some(totals.tax_exclusive_total),
+            Some(totals.tax_inclusive_total),
+        ),
+        _ => match document.header.exchange_rate {
+            Some(rate) => (
+                Some(company_currency.round(totals.tax_exclusive_total * rate)),
+                Some(company_currency.round(totals.tax_inclusive_total * rate)),
+            ),
+            None => (None, None),
+        },
+    };
+    let due = total.map(|company_total| {
+        if totals.tax_inclusive_total.is_zero() {
+            Decimal::ZERO
+        } else {
+            company_currency.round(view.balance * company_total / totals.tax_inclusive_total)
+        }
+    });
+    let balance = balances::Balance {
+        document_id: id,
+        kind,
+        status: balances::status_word(kind, view.status),
+        customer_id: document.header.customer_id,
+        issue_date: document.header.issue_date,
+        due_date: document.due_date,
+        net,
+        total,
+        due: if document.issued {
+            due
+        } else {
+            Some(Decimal::ZERO)
+        },
+    };
+    Ok(Some((balance, company_currency)))
 }
 
 fn load_company(tx: &Transaction<'_>) -> Result<Option<Company>> {
@@ -834,83 +909,52 @@ fn list(
         .collect())
 }
 
-/// Counts and sums invoices per status. Credit notes are not counted as
-/// documents on the board; they move their invoice to "cancelled" (in full)
-/// and reduce revenue and receivables.
-pub fn board_of(rows: &[ListedDocument], currency: Currency) -> Board {
+/// Builds the board from the per-status sums. Credit notes are not counted
+/// as documents on the board: they move their invoice to "cancelled" (in
+/// full) and reduce revenue and receivables.
+fn board_from_sums(
+    sums: &[(
+        String,
+        DocumentKind,
+        balances::StatusSums,
+        balances::StatusSums,
+    )],
+    currency: Currency,
+) -> Board {
     let mut board = Board {
         currency,
         ..Board::default()
     };
-    for row in rows {
-        let company_total = row.company_total;
-        let company_balance = row.company_balance;
-        match row.kind {
-            DocumentKind::CreditNote if row.status != InvoiceStatus::Draft => {
-                if let Some(total) = company_total {
-                    let net_share = if row.tax_inclusive_total.is_zero() {
-                        Decimal::ZERO
-                    } else {
-                        total * row.tax_exclusive_total / row.tax_inclusive_total
-                    };
-                    board.revenue -= net_share;
-                }
-                continue;
+    for (status, kind, all, overdue) in sums {
+        if *kind == DocumentKind::CreditNote {
+            if status != "draft" {
+                board.revenue -= all.net;
             }
-            DocumentKind::Invoice => {}
-            _ => continue,
-        }
-        let (Some(total), Some(balance)) = (company_total, company_balance) else {
-            board.unconverted += 1;
-            let entry = entry_for(&mut board, row.status);
-            entry.count += 1;
             continue;
+        }
+        let entry = match status.as_str() {
+            "draft" => &mut board.draft,
+            "open" => &mut board.open,
+            "partial" => &mut board.partial,
+            "paid" => &mut board.paid,
+            "cancelled" => &mut board.cancelled,
+            _ => continue,
         };
-        if row.status != InvoiceStatus::Draft {
-            let net_share = if row.tax_inclusive_total.is_zero() {
-                Decimal::ZERO
-            } else {
-                total * row.tax_exclusive_total / row.tax_inclusive_total
-            };
-            board.revenue += net_share;
-            if row.status != InvoiceStatus::Cancelled {
-                board.receivables += balance.max(Decimal::ZERO);
-            }
+        entry.count += all.count;
+        entry.total += all.total;
+        entry.due += all.due;
+        board.unconverted += all.unconverted;
+        if status != "draft" {
+            board.revenue += all.net;
         }
-        let entry = entry_for(&mut board, row.status);
-        entry.count += 1;
-        entry.total += total;
-        entry.due += balance.max(Decimal::ZERO);
-        if row.overdue {
-            board.overdue.count += 1;
-            board.overdue.total += total;
-            board.overdue.due += balance.max(Decimal::ZERO);
+        if status == "open" || status == "partial" {
+            board.receivables += all.due;
+            board.overdue.count += overdue.count;
+            board.overdue.total += overdue.total;
+            board.overdue.due += overdue.due;
         }
     }
-    for entry in [
-        &mut board.draft,
-        &mut board.open,
-        &mut board.partial,
-        &mut board.paid,
-        &mut board.cancelled,
-        &mut board.overdue,
-    ] {
-        entry.total = currency.round(entry.total);
-        entry.due = currency.round(entry.due);
-    }
-    board.revenue = currency.round(board.revenue);
-    board.receivables = currency.round(board.receivables);
     board
-}
-
-fn entry_for(board: &mut Board, status: InvoiceStatus) -> &mut BoardEntry {
-    match status {
-        InvoiceStatus::Draft => &mut board.draft,
-        InvoiceStatus::Open => &mut board.open,
-        InvoiceStatus::Partial => &mut board.partial,
-        InvoiceStatus::Paid => &mut board.paid,
-        InvoiceStatus::Cancelled => &mut board.cancelled,
-    }
 }
 
 /// Resolves a JSON draft into a header and content, creating an inline
@@ -1417,6 +1461,10 @@ fn issue(
             "corrects": corrects,
         });
         journal::append(tx, Event::Issued, Some(id), Some(&drawn.number), &payload)?;
+    }
+    settle(tx, id)?;
+    if let Some(invoice_id) = document.corrects_id {
+        settle(tx, invoice_id)?;
     }
     Ok(drawn.number)
 }

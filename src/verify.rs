@@ -141,6 +141,7 @@ pub fn verify(books: &mut Books) -> Result<Report> {
             check_document_totals(tx, row.id, &number, &mut report.documents)?;
         }
         check_series(tx, &issued, &mut report.numbering)?;
+        check_balances(tx, &mut report.documents)?;
         Ok(())
     })?;
     Ok(report)
@@ -282,6 +283,41 @@ fn check_series(
                     "series {code}, year {year}: the counter is at {last} but no document carries these numbers"
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Recomputes the derived balance row of every invoice and credit note and
+/// compares it with the stored one, which the status board reads.
+fn check_balances(tx: &rusqlite::Transaction<'_>, problems: &mut Vec<String>) -> Result<()> {
+    let ids: Vec<(i64, Option<String>)> = tx
+        .prepare(
+            "SELECT id, number FROM documents WHERE kind IN ('invoice', 'credit_note') ORDER BY id",
+        )?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, number) in ids {
+        let name = number.unwrap_or_else(|| format!("draft {id}"));
+        let Some((expected, currency)) = crate::books::balance_of(tx, id)? else {
+            continue;
+        };
+        let minor = |amount: Option<Decimal>| {
+            amount.and_then(|amount| store::balances::to_minor(amount, currency))
+        };
+        let expected_row = store::balances::StoredRow {
+            status: expected.status.to_string(),
+            net_minor: minor(expected.net),
+            total_minor: minor(expected.total),
+            due_minor: minor(expected.due),
+        };
+        match store::balances::stored_row(tx, id)? {
+            None => problems.push(format!("{name} is missing from the status board index")),
+            Some(stored) if stored != expected_row => problems.push(format!(
+                "{name}: the status board index reads {} {:?} but the document gives {} {:?}",
+                stored.status, stored.total_minor, expected_row.status, expected_row.total_minor
+            )),
+            Some(_) => {}
         }
     }
     Ok(())

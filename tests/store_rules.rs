@@ -192,3 +192,21 @@ fn newer_schema_is_refused_without_writing() {
         "the file is untouched"
     );
 }
+
+#[test]
+fn verify_reports_a_stale_board_index() {
+    let mut fixture = Fixture::new();
+    let number = fixture.issued(&invoice_json("2026-01-05", &line("1", "100.00", "20"), ""));
+    let report = facturier::verify::verify(&mut fixture.books).expect("verify");
+    assert!(report.is_clean(), "{:?}", report.problems().collect::<Vec<_>>());
+
+    let conn = raw(&fixture);
+    conn.execute_batch("UPDATE document_balances SET status = 'paid', due_minor = 0")
+        .expect("change the index");
+    let report = facturier::verify::verify(&mut fixture.books).expect("verify");
+    let problems: Vec<&String> = report.problems().collect();
+    assert!(
+        problems.iter().any(|problem| problem.contains(&number) && problem.contains("status board")),
+        "{problems:?}"
+    );
+}

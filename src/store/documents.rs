@@ -256,6 +256,7 @@ pub fn delete_draft(tx: &Transaction<'_>, id: DocumentId) -> Result<()> {
         "DELETE FROM document_allowances_charges WHERE document_id = ?1",
         [id],
     )?;
+    super::balances::delete(tx, id)?;
     tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
     Ok(())
 }

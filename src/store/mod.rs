@@ -1,6 +1,7 @@
 //! The local SQLite store: one file, WAL, foreign keys on, embedded
 //! append-only migrations and one transaction per business operation.
 
+pub mod balances;
 pub mod catalog;
 pub mod customers;
 pub mod documents;

@@ -185,6 +185,25 @@ CREATE TABLE document_allowances_charges (
     UNIQUE (document_id, is_charge, position)
 );
 
+-- Derived state of each invoice and credit note, kept in step by every
+-- operation that changes it, so that the status board is one indexed query.
+-- Amounts are integers in minor units of the company currency, which SQLite
+-- sums exactly; NULL when a foreign-currency draft has no exchange rate yet.
+-- `verify` recomputes every row from the documents and payments.
+CREATE TABLE document_balances (
+    document_id INTEGER PRIMARY KEY REFERENCES documents (id),
+    kind TEXT NOT NULL CHECK (kind IN ('invoice', 'credit_note')),
+    status TEXT NOT NULL CHECK (status IN ('draft', 'open', 'partial', 'paid', 'cancelled', 'issued')),
+    customer_id INTEGER,
+    issue_date TEXT,
+    due_date TEXT,
+    net_minor INTEGER,
+    total_minor INTEGER,
+    due_minor INTEGER
+);
+CREATE INDEX document_balances_board
+    ON document_balances (kind, status, due_date, total_minor, due_minor, net_minor);
+
 CREATE TABLE payments (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents (id),
