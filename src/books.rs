@@ -587,6 +587,18 @@ impl Books {
         })
     }
 
+    /// Writes the EN 16931 CII XML of an issued invoice or credit note, with
+    /// the seller frozen at issue.
+    pub fn einvoice_xml(&mut self, id: DocumentId) -> Result<String> {
+        let view = self.view(id, today())?;
+        let seller = match view.document.seller.clone() {
+            Some(seller) => seller,
+            None => self.company()?.unwrap_or_default(),
+        };
+        crate::einvoice::cii::write(&view, &seller)
+            .map_err(|error| StoreError::Rejected(error.to_string()))
+    }
+
     // Reports -------------------------------------------------------------
 
     /// VAT collected per month and per (category, rate) for issued invoices

@@ -198,7 +198,11 @@ fn verify_reports_a_stale_board_index() {
     let mut fixture = Fixture::new();
     let number = fixture.issued(&invoice_json("2026-01-05", &line("1", "100.00", "20"), ""));
     let report = facturier::verify::verify(&mut fixture.books).expect("verify");
-    assert!(report.is_clean(), "{:?}", report.problems().collect::<Vec<_>>());
+    assert!(
+        report.is_clean(),
+        "{:?}",
+        report.problems().collect::<Vec<_>>()
+    );
 
     let conn = raw(&fixture);
     conn.execute_batch("UPDATE document_balances SET status = 'paid', due_minor = 0")
@@ -206,7 +210,9 @@ fn verify_reports_a_stale_board_index() {
     let report = facturier::verify::verify(&mut fixture.books).expect("verify");
     let problems: Vec<&String> = report.problems().collect();
     assert!(
-        problems.iter().any(|problem| problem.contains(&number) && problem.contains("status board")),
+        problems
+            .iter()
+            .any(|problem| problem.contains(&number) && problem.contains("status board")),
         "{problems:?}"
     );
 }

@@ -78,6 +78,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Writes the EN 16931 e-invoice (CII XML) of an issued invoice or credit note.
+    Einvoice {
+        number: String,
+        /// Output file; standard output when omitted.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Checks the database, the journal chain and the continuity of every series.
     Verify {
         #[arg(long)]
@@ -391,6 +398,16 @@ pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
                         &row.hash[..16]
                     );
                 }
+            }
+            Ok(())
+        }
+        Command::Einvoice { number, output } => {
+            let id = find(&mut books, &number)?;
+            let xml = books.einvoice_xml(id).map_err(to_message)?;
+            match output {
+                Some(path) => std::fs::write(&path, xml)
+                    .map_err(|error| format!("cannot write {}: {error}", path.display()))?,
+                None => print!("{xml}"),
             }
             Ok(())
         }
