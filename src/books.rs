@@ -1397,6 +1397,12 @@ fn issue(
     if header.kind == DocumentKind::CreditNote && totals.tax_inclusive_total <= Decimal::ZERO {
         return rejected("a credit note must credit a positive amount");
     }
+    if header.kind == DocumentKind::Invoice && totals.tax_inclusive_total.is_sign_negative() {
+        return rejected(format!(
+            "the invoice total {} is negative: an amount owed to the customer is a credit note, made by cancelling the invoice it corrects",
+            totals.tax_inclusive_total
+        ));
+    }
     // Saving the repriced content first keeps the frozen lines identical to
     // what was hashed and journaled.
     documents::replace_draft(tx, id, &header, &content, &totals)?;

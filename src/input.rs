@@ -28,13 +28,13 @@ pub struct DraftInput {
     /// Company currency units for one unit of the document currency.
     #[serde(default)]
     pub exchange_rate: Option<DecimalText>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_date")]
     pub issue_date: Option<NaiveDate>,
     #[serde(default)]
     pub payment_terms: Option<PaymentTerms>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_date")]
     pub delivery_date: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_date")]
     pub valid_until: Option<NaiveDate>,
     #[serde(default)]
     pub purchase_order_ref: Option<String>,
@@ -117,7 +117,7 @@ pub struct LineInput {
     pub discount: Option<DiscountInput>,
     #[serde(default)]
     pub vat: Option<VatInput>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_date")]
     pub delivery_date: Option<NaiveDate>,
 }
 
@@ -153,6 +153,23 @@ pub struct AllowanceChargeInput {
     pub reason_code: Option<String>,
     #[serde(default)]
     pub vat: Option<VatInput>,
+}
+
+/// Reads an optional calendar date written "YYYY-MM-DD", with an error that
+/// names the value.
+fn optional_date<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<NaiveDate>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| {
+            serde::de::Error::custom(format!(
+                "\"{text}\" is not a valid date: write it as YYYY-MM-DD, such as 2026-03-02"
+            ))
+        })
 }
 
 /// A decimal written as a JSON string. A JSON number is rejected with a

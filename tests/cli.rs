@@ -283,3 +283,21 @@ fn no_command_prints_the_board_and_data_folder() {
         .expect("run");
     assert!(String::from_utf8_lossy(&via_env.stdout).contains("Atelier Facturier SAS"));
 }
+
+#[test]
+fn invalid_date_and_negative_total_are_explained() {
+    let folder = cli_folder();
+    let data = folder.path().join("data");
+    let bad_date = EXAMPLE.replace("2026-03-02", "2026-13-02");
+    let path = write_file(folder.path(), "date.json", &bad_date);
+    let error = fails(&data, &["invoice", "create", "--json", &path]);
+    assert!(error.contains("\"2026-13-02\""), "{error}");
+    assert!(error.contains("YYYY-MM-DD"), "{error}");
+
+    let negative = EXAMPLE.replace(r#""quantity": "3""#, r#""quantity": "-3""#);
+    let path = write_file(folder.path(), "negative.json", &negative);
+    let id = ok(&data, &["invoice", "create", "--json", &path]);
+    let error = fails(&data, &["invoice", "issue", &id]);
+    assert!(error.contains("negative"), "{error}");
+    assert!(error.contains("credit note"), "{error}");
+}
