@@ -1,0 +1,397 @@
+//! CSV exports for the accountant and for moving data between books.
+//!
+//! Every export is UTF-8 with `,` as separator, a header line of the
+//! import's column names, decimals written plainly ("1234.50"), and any
+//! field holding a separator, a quote or a line break quoted, so that
+//! importing an export gives back the same values.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::books::Books;
+use crate::document::{DocumentKind, InvoiceStatus, LineDiscount};
+use crate::store::documents::ListFilter;
+use crate::store::{Result, StoreError};
+
+/// What an export contains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    /// Issued invoices and credit notes, one row per document with totals.
+    Invoices,
+    /// The lines of issued invoices and credit notes, one row per line, in
+    /// the document import's columns.
+    Lines,
+    /// Payments received on invoices issued in the period.
+    Payments,
+    /// VAT collected per month, currency, category and rate.
+    Vat,
+    Customers,
+    /// Products with their price in the first price list, if any.
+    Products,
+}
+
+/// Writes the export of `kind` for documents issued from `from` to `to`
+/// (both included; customers and products ignore the period).
+pub fn export(
+    books: &mut Books,
+    kind: ExportKind,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<u8>> {
+    let mut writer = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new());
+    match kind {
+        ExportKind::Invoices => invoices(books, from, to, &mut writer)?,
+        ExportKind::Lines => lines(books, from, to, &mut writer)?,
+        ExportKind::Payments => payments(books, from, to, &mut writer)?,
+        ExportKind::Vat => vat(books, from, to, &mut writer)?,
+        ExportKind::Customers => customers(books, &mut writer)?,
+        ExportKind::Products => products(books, &mut writer)?,
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| StoreError::Rejected(format!("writing the CSV failed: {error}")))?;
+    tracing::info!(?kind, "export written");
+    Ok(bytes)
+}
+
+type Writer = csv::Writer<Vec<u8>>;
+
+fn write_row<I, T>(writer: &mut Writer, row: I) -> Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    writer
+        .write_record(row)
+        .map_err(|error| StoreError::Rejected(format!("writing the CSV failed: {error}")))
+}
+
+/// Issued invoices and credit notes of the period, oldest first.
+fn issued_documents(
+    books: &mut Books,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<crate::books::ListedDocument>> {
+    let filter = ListFilter {
+        from: Some(from),
+        to: Some(to),
+        ..ListFilter::default()
+    };
+    let mut rows: Vec<_> = books
+        .list(&filter, crate::books::today())?
+        .into_iter()
+        .filter(|row| {
+            row.status != InvoiceStatus::Draft
+                && matches!(row.kind, DocumentKind::Invoice | DocumentKind::CreditNote)
+        })
+        .collect();
+    rows.sort_by(|a, b| a.issue_date.cmp(&b.issue_date).then(a.id.cmp(&b.id)));
+    Ok(rows)
+}
+
+fn status_name(status: InvoiceStatus) -> &'static str {
+    match status {
+        InvoiceStatus::Draft => "draft",
+        InvoiceStatus::Open => "open",
+        InvoiceStatus::Partial => "partially_paid",
+        InvoiceStatus::Paid => "paid",
+        InvoiceStatus::Cancelled => "cancelled",
+    }
+}
+
+fn date_text(date: Option<NaiveDate>) -> String {
+    date.map(|date| date.to_string()).unwrap_or_default()
+}
+
+fn invoices(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writer) -> Result<()> {
+    write_row(
+        writer,
+        [
+            "number",
+            "kind",
+            "issue_date",
+            "due_date",
+            "customer",
+            "customer_siren",
+            "customer_vat_id",
+            "customer_country",
+            "currency",
+            "tax_exclusive_total",
+            "tax_total",
+            "tax_inclusive_total",
+            "paid",
+            "credited",
+            "balance",
+            "status",
+            "overdue",
+            "corrects",
+        ],
+    )?;
+    let today = crate::books::today();
+    for row in issued_documents(books, from, to)? {
+        let view = books.view(row.id, today)?;
+        let buyer = &view.document.header.buyer;
+        let kind = if row.kind == DocumentKind::CreditNote {
+            "credit_note"
+        } else {
+            "invoice"
+        };
+        let status = if row.kind == DocumentKind::CreditNote {
+            ""
+        } else {
+            status_name(row.status)
+        };
+        write_row(
+            writer,
+            [
+                row.number.clone().unwrap_or_default(),
+                kind.to_string(),
+                date_text(row.issue_date),
+                date_text(row.due_date),
+                buyer.name.clone(),
+                buyer.siren.clone().unwrap_or_default(),
+                buyer.vat_id.clone().unwrap_or_default(),
+                buyer.address.country.clone(),
+                row.currency.code().to_string(),
+                view.totals.tax_exclusive_total.to_string(),
+                view.totals.tax_total.to_string(),
+                view.totals.tax_inclusive_total.to_string(),
+                view.paid.to_string(),
+                view.credited.to_string(),
+                view.balance.to_string(),
+                status.to_string(),
+                row.overdue.to_string(),
+                view.corrects
+                    .as_ref()
+                    .map(|(number, _)| number.clone())
+                    .unwrap_or_default(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+fn lines(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writer) -> Result<()> {
+    write_row(
+        writer,
+        [
+            "document",
+            "kind",
+            "status",
+            "issue_date",
+            "customer",
+            "customer_siren",
+            "customer_vat_id",
+            "currency",
+            "line",
+            "product_code",
+            "description",
+            "quantity",
+            "unit",
+            "unit_price",
+            "discount_percent",
+            "discount_amount",
+            "net_amount",
+            "vat_category",
+            "vat_rate",
+            "exemption_reason",
+        ],
+    )?;
+    let today = crate::books::today();
+    for row in issued_documents(books, from, to)? {
+        let view = books.view(row.id, today)?;
+        let document = &view.document;
+        let buyer = &document.header.buyer;
+        for (index, line) in document.content.lines.iter().enumerate() {
+            let (percent, amount) = match line.discount {
+                Some(LineDiscount::Percent(percent)) => (percent.to_string(), String::new()),
+                Some(LineDiscount::Amount(amount)) => (String::new(), amount.to_string()),
+                None => (String::new(), String::new()),
+            };
+            let net_amount = view
+                .totals
+                .lines
+                .get(index)
+                .map(|amounts| amounts.net_amount.to_string())
+                .unwrap_or_default();
+            write_row(
+                writer,
+                [
+                    document.number.clone().unwrap_or_default(),
+                    document.header.kind.as_str().to_string(),
+                    "issued".to_string(),
+                    date_text(document.header.issue_date),
+                    buyer.name.clone(),
+                    buyer.siren.clone().unwrap_or_default(),
+                    buyer.vat_id.clone().unwrap_or_default(),
+                    document.header.currency.code().to_string(),
+                    (index + 1).to_string(),
+                    line.item_code.clone().unwrap_or_default(),
+                    line.description.clone(),
+                    line.quantity.to_string(),
+                    line.unit.clone(),
+                    line.unit_price.to_string(),
+                    percent,
+                    amount,
+                    net_amount,
+                    line.vat.category.code().to_string(),
+                    line.vat.rate.to_string(),
+                    line.vat.exemption_reason.clone().unwrap_or_default(),
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn payments(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writer) -> Result<()> {
+    write_row(
+        writer,
+        [
+            "invoice",
+            "invoice_date",
+            "customer",
+            "currency",
+            "payment_date",
+            "amount",
+            "method",
+            "reference",
+        ],
+    )?;
+    let today = crate::books::today();
+    for row in issued_documents(books, from, to)? {
+        if row.kind != DocumentKind::Invoice {
+            continue;
+        }
+        let view = books.view(row.id, today)?;
+        for payment in &view.payments {
+            write_row(
+                writer,
+                [
+                    row.number.clone().unwrap_or_default(),
+                    date_text(row.issue_date),
+                    row.customer_name.clone(),
+                    row.currency.code().to_string(),
+                    payment.date.to_string(),
+                    payment.amount.to_string(),
+                    payment.method.clone(),
+                    payment.reference.clone().unwrap_or_default(),
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn vat(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writer) -> Result<()> {
+    write_row(
+        writer,
+        [
+            "month",
+            "currency",
+            "vat_category",
+            "vat_rate",
+            "taxable_amount",
+            "tax_amount",
+        ],
+    )?;
+    for row in books.vat_report(from, to)? {
+        write_row(
+            writer,
+            [
+                row.month,
+                row.currency.code().to_string(),
+                row.category,
+                row.rate.normalize().to_string(),
+                row.taxable_amount.to_string(),
+                row.tax_amount.to_string(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+fn customers(books: &mut Books, writer: &mut Writer) -> Result<()> {
+    write_row(
+        writer,
+        [
+            "name",
+            "siren",
+            "siret",
+            "vat_id",
+            "address_line1",
+            "address_line2",
+            "postcode",
+            "city",
+            "country",
+            "email",
+            "currency",
+        ],
+    )?;
+    for customer in books.customers("", true)? {
+        let party = customer.party;
+        write_row(
+            writer,
+            [
+                party.name,
+                party.siren.unwrap_or_default(),
+                party.siret.unwrap_or_default(),
+                party.vat_id.unwrap_or_default(),
+                party.address.line1,
+                party.address.line2.unwrap_or_default(),
+                party.address.postcode,
+                party.address.city,
+                party.address.country,
+                party.email.unwrap_or_default(),
+                customer.currency.code().to_string(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+fn products(books: &mut Books, writer: &mut Writer) -> Result<()> {
+    write_row(
+        writer,
+        [
+            "code",
+            "name",
+            "description",
+            "unit",
+            "price",
+            "vat_category",
+            "vat_rate",
+            "exemption_reason",
+            "nature",
+        ],
+    )?;
+    let price_list = books.price_lists()?.into_iter().next();
+    let today = crate::books::today();
+    for product in books.products("", true)? {
+        let price: Option<Decimal> = match &price_list {
+            Some(list) => books
+                .trial(|batch| batch.price_on(list.id, product.id, today))?
+                .map(|item| item.unit_price),
+            None => None,
+        };
+        write_row(
+            writer,
+            [
+                product.code,
+                product.name,
+                product.description,
+                product.unit,
+                price.map(|price| price.to_string()).unwrap_or_default(),
+                product.vat.category.code().to_string(),
+                product.vat.rate.to_string(),
+                product.vat.exemption_reason.unwrap_or_default(),
+                product.nature.as_str().to_string(),
+            ],
+        )?;
+    }
+    Ok(())
+}
