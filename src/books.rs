@@ -215,22 +215,7 @@ impl Books {
     /// Sets the seller's identity and defaults after checking its
     /// identifiers.
     pub fn set_company(&mut self, company: &Company) -> Result<()> {
-        if company.name.trim().is_empty() {
-            return rejected("the company's legal name is empty: fill in \"name\"");
-        }
-        let party = company.as_party();
-        crate::identifiers::check_party(&party).map_err(StoreError::Rejected)?;
-        if !company.siret.trim().is_empty() && company.siren.trim().is_empty() {
-            return rejected("a SIRET is given without the SIREN: fill in \"siren\" too");
-        }
-        let json = store::json_to(company);
-        self.store.write(|tx| {
-            tx.execute(
-                "INSERT INTO company (id, data) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET data = excluded.data",
-                [&json],
-            )?;
-            Ok(())
-        })?;
+        self.batch(|batch| batch.set_company(company))?;
         tracing::info!("company settings saved");
         Ok(())
     }
@@ -1630,6 +1615,24 @@ pub struct Batch<'t, 'c> {
 impl Batch<'_, '_> {
     pub fn company(&self) -> Result<Option<Company>> {
         load_company(self.tx)
+    }
+
+    /// Sets the seller's identity and defaults, as `Books::set_company` does.
+    pub fn set_company(&self, company: &Company) -> Result<()> {
+        if company.name.trim().is_empty() {
+            return rejected("the company's legal name is empty: fill in \"name\"");
+        }
+        let party = company.as_party();
+        crate::identifiers::check_party(&party).map_err(StoreError::Rejected)?;
+        if !company.siret.trim().is_empty() && company.siren.trim().is_empty() {
+            return rejected("a SIRET is given without the SIREN: fill in \"siren\" too");
+        }
+        let json = store::json_to(company);
+        self.tx.execute(
+            "INSERT INTO company (id, data) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+            [&json],
+        )?;
+        Ok(())
     }
 
     /// Every customer, archived ones included.
