@@ -1,6 +1,9 @@
 //! Backups, restore, the check at open and the data folder lock, on real
 //! SQLite files.
 
+// A failed unwrap fails the test, which is what a test should do.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use facturier::backup::{self, DataLock};

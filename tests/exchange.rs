@@ -1,5 +1,8 @@
 //! CSV import and export against real SQLite files in temporary folders.
 
+// A failed unwrap fails the test, which is what a test should do.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;

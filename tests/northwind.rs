@@ -1,6 +1,9 @@
 //! Northwind through the CSV import a user takes, and the demo company,
 //! checked against order-line amounts computed from the original database.
 
+// A failed unwrap fails the test, which is what a test should do.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

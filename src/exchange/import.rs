@@ -109,7 +109,7 @@ pub struct CustomerReference {
 pub enum Record {
     Customer(CustomerRecord),
     Product(ProductRecord),
-    Document(DocumentRecord),
+    Document(Box<DocumentRecord>),
 }
 
 impl Record {
@@ -630,7 +630,7 @@ impl RowReader<'_> {
         let mut records = Vec::new();
         for key in order {
             match self.document(&key, &groups[&key]) {
-                Ok(record) => records.push(Record::Document(record)),
+                Ok(record) => records.push(Record::Document(Box::new(record))),
                 Err(document_errors) => errors.extend(document_errors),
             }
         }
