@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
+use crate::books::Books;
 use crate::store::{self, DATABASE_FILE, Result, Store, StoreError};
 
 /// Name of the lock file in the data folder.
@@ -28,7 +29,7 @@ const BACKUP_EXTENSION: &str = "sqlite3";
 /// Automatic backups kept when the `backup.keep` setting is absent.
 pub const DEFAULT_BACKUPS_KEPT: usize = 10;
 
-/// Key of the `settings` row that holds how many automatic backups to keep.
+/// Key of the `settings` row that stores how many automatic backups to keep.
 pub const KEEP_SETTING: &str = "backup.keep";
 
 /// The first 16 bytes of every SQLite 3 database file.
@@ -91,7 +92,7 @@ impl Drop for DataLock {
     }
 }
 
-/// What a database or backup file contains, read without writing to it.
+/// Summary of a database or backup file, read without writing to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BackupSummary {
     pub path: PathBuf,
@@ -104,7 +105,7 @@ pub struct BackupSummary {
     pub schema_version: i64,
 }
 
-/// Why a database file cannot be opened.
+/// Reason a database file cannot be opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileProblem {
     /// Not a SQLite file, or `PRAGMA integrity_check` reports errors.
@@ -175,7 +176,7 @@ fn cannot_open(data_dir: &Path, path: &Path, problem: &FileProblem) -> StoreErro
 }
 
 /// Checks a database file read-only: the SQLite header, `PRAGMA
-/// integrity_check` and a schema version this build knows.
+/// integrity_check` and a schema version this build supports.
 pub fn check_file(path: &Path) -> std::result::Result<(), FileProblem> {
     let mut header = [0u8; 16];
     let read = File::open(path).and_then(|mut file| {
@@ -305,7 +306,7 @@ pub fn describe(path: &Path) -> Result<BackupSummary> {
     })
 }
 
-/// How many automatic backups are kept: the `backup.keep` setting, else
+/// Returns how many automatic backups are kept: the `backup.keep` setting, else
 /// `DEFAULT_BACKUPS_KEPT`.
 pub fn backups_kept(store: &mut Store) -> Result<usize> {
     let value: Option<String> = store.read(|tx| {
@@ -376,6 +377,30 @@ pub fn backup_if_due(
     }
 }
 
+/// Interval between the automatic backups made while the app is open.
+pub const DAILY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+/// Writes the automatic backup that the desktop app makes when it closes.
+pub fn backup_on_exit(books: &mut Books) -> Result<BackupSummary> {
+    let data_dir = data_dir_of(books);
+    automatic_backup(books.store(), &data_dir)
+}
+
+/// Writes an automatic backup when the latest one is a day old or more. The
+/// app calls it at start and then periodically (every hour, for instance).
+pub fn backup_daily(books: &mut Books) -> Result<Option<BackupSummary>> {
+    let data_dir = data_dir_of(books);
+    backup_if_due(books.store(), &data_dir, DAILY)
+}
+
+fn data_dir_of(books: &mut Books) -> PathBuf {
+    books
+        .store()
+        .path()
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
 /// Automatic backups of the data folder, oldest first (their names sort by
 /// time).
 pub fn automatic_backups(data_dir: &Path) -> Vec<PathBuf> {
@@ -397,7 +422,7 @@ pub fn automatic_backups(data_dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The newest automatic backup that passes `check_file`.
+/// Finds the newest automatic backup that passes `check_file`.
 pub fn latest_good_backup(data_dir: &Path) -> Option<PathBuf> {
     automatic_backups(data_dir)
         .into_iter()
@@ -415,11 +440,11 @@ fn rotate(folder: &Path, kept: usize) {
     }
 }
 
-/// What a restore did.
+/// Result of a restore.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RestoreOutcome {
     pub restored: BackupSummary,
-    /// Where the database that was replaced now is, when there was one.
+    /// Path the replaced database was moved to, when there was one.
     pub kept_aside: Option<PathBuf>,
 }
 
@@ -427,6 +452,9 @@ pub struct RestoreOutcome {
 /// first; the current file (with its WAL and shared-memory files) is renamed
 /// aside with a timestamp, never deleted. The caller must hold the data
 /// folder's lock, which keeps every other Facturier window out meanwhile.
+///
+/// NOTE: short commands do not take the lock, so a command writing at the
+/// very moment of a restore would write into the file kept aside.
 pub fn restore(_lock: &DataLock, data_dir: &Path, backup: &Path) -> Result<RestoreOutcome> {
     let restored = describe(backup)?;
     let database = data_dir.join(DATABASE_FILE);

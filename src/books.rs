@@ -178,7 +178,23 @@ impl Books {
         Books { store, lock: None }
     }
 
-    /// Whether these books hold the data folder's exclusive lock.
+    /// Closes the database but keeps the data folder's lock, so that a
+    /// restore can replace the file while no other window can open it.
+    /// Returns `None` when these books were opened without the lock.
+    pub fn close_keeping_lock(self) -> Option<crate::backup::DataLock> {
+        self.lock
+    }
+
+    /// Opens the books of `data_dir` under a lock already held, such as the
+    /// one `close_keeping_lock` returned.
+    pub fn open_with_lock(data_dir: &Path, lock: crate::backup::DataLock) -> Result<Books> {
+        Ok(Books {
+            store: crate::backup::open_checked(data_dir)?,
+            lock: Some(lock),
+        })
+    }
+
+    /// Returns whether these books hold the data folder's exclusive lock.
     pub fn holds_lock(&self) -> bool {
         self.lock.is_some()
     }
@@ -1635,7 +1651,7 @@ impl Batch<'_, '_> {
         Ok(())
     }
 
-    /// Every customer, archived ones included.
+    /// Lists every customer, archived ones included.
     pub fn customers(&self) -> Result<Vec<Customer>> {
         customers::list(self.tx, "", true)
     }
@@ -1648,7 +1664,7 @@ impl Batch<'_, '_> {
         customers::update(self.tx, customer)
     }
 
-    /// Every product, archived ones included.
+    /// Lists every product, archived ones included.
     pub fn products(&self) -> Result<Vec<catalog::Product>> {
         catalog::list_products(self.tx, "", true)
     }
@@ -1669,7 +1685,7 @@ impl Batch<'_, '_> {
         catalog::insert_price_list(self.tx, list)
     }
 
-    /// The price of a product in a price list on a date.
+    /// Returns the price of a product in a price list on a date.
     pub fn price_on(
         &self,
         price_list_id: i64,
@@ -1785,7 +1801,7 @@ impl Batch<'_, '_> {
         }
     }
 
-    /// The transaction itself, for reads this type does not cover.
+    /// Returns the transaction itself, for reads this type does not cover.
     pub fn transaction(&self) -> &Transaction<'_> {
         self.tx
     }

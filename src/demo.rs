@@ -51,7 +51,7 @@ const EU_COUNTRIES: &[&str] = &[
     "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 ];
 
-/// What the demo created.
+/// Counts of the records the demo created.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DemoSummary {
     pub customers: usize,
@@ -105,7 +105,7 @@ fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<Vec<T
         .map_err(|error| StoreError::Rejected(format!("the demo data {name} is invalid: {error}")))
 }
 
-/// The demo seller. Its identifiers are fictitious but well-formed: SIREN
+/// Returns the demo seller. Its identifiers are fictitious but well-formed: SIREN
 /// 999 999 998 passes the Luhn check and FR11 is its VAT key.
 pub fn demo_company() -> Company {
     Company {
@@ -155,7 +155,7 @@ struct DemoData {
     lines: BTreeMap<u32, Vec<NorthwindLine>>,
 }
 
-/// What happens to an invoice after it is issued.
+/// The later events of an issued demo invoice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
     Paid(NaiveDate),
@@ -339,8 +339,9 @@ fn years_to_shift(latest: NaiveDate, today: NaiveDate) -> u32 {
 /// - invoices of the last 45 days before the latest order are still unpaid
 ///   (open, or overdue once their 30 days have passed);
 /// - of the others, those dated the 10th, 20th or 30th of a month were
-///   half paid and those dated the 5th, 15th or 25th not paid at all
-///   (overdue); the rest were paid in full 30 days after shipping.
+///   half paid, and those dated the 5th, 15th or 25th were not paid at all
+///   (overdue);
+/// - the rest were paid in full 30 days after shipping.
 ///
 /// Payment and cancellation dates never pass today.
 fn outcome_of(
@@ -414,10 +415,10 @@ fn demo_customer(source: &NorthwindCustomer, index: usize) -> Result<Customer> {
     })
 }
 
-/// A VAT identifier in the national format of `country`, made of nines and
-/// the customer's number. Northwind has no VAT identifiers, and intra-EU
-/// supplies must print the customer's, so the demo makes up these
-/// clearly fictitious ones; they belong to no real business.
+/// Makes a VAT identifier in the national format of `country` from nines
+/// and the customer's number. Intra-EU supplies must print the customer's
+/// VAT identifier, but Northwind has none, so the demo makes up these
+/// clearly fictitious ones. They belong to no real business.
 fn fictitious_vat_id(country: &str, number: usize) -> String {
     match country {
         "AT" => format!("ATU99{number:06}"),
@@ -432,11 +433,11 @@ fn fictitious_vat_id(country: &str, number: usize) -> String {
     }
 }
 
-/// An invoice line for a Northwind order line. Northwind's line amount is
-/// unit price × quantity × (1 − discount) rounded to the cent, so the
-/// discount is given as that amount's difference from quantity × price: a
-/// percentage would be rounded on its own (EN 16931 BT-136) and could differ
-/// by a cent.
+/// Builds the invoice line of a Northwind order line. Northwind's line
+/// amount is unit price × quantity × (1 − discount), rounded to the cent.
+/// The discount is therefore given as the amount that takes quantity × price
+/// down to that line amount. A percentage would be rounded on its own, as
+/// EN 16931 rounds a line allowance (BT-136), and could differ by a cent.
 fn invoice_line(line: &NorthwindLine, country: &str) -> LineInput {
     let gross = line.unit_price * Decimal::from(line.quantity);
     let net = round_half_away(gross * (Decimal::ONE - line.discount), 2);

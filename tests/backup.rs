@@ -250,3 +250,30 @@ fn exclusive_open_rejects_a_second_instance() {
     let again = Books::open_exclusive(&data).unwrap();
     assert!(again.holds_lock());
 }
+
+#[test]
+fn app_backups_and_restore_under_its_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    drop(books_with_invoices(&data, 2));
+    let mut app = Books::open_exclusive(&data).unwrap();
+    let first = backup::backup_daily(&mut app).unwrap();
+    assert!(first.is_some());
+    assert!(backup::backup_daily(&mut app).unwrap().is_none());
+    let on_exit = backup::backup_on_exit(&mut app).unwrap();
+    assert_eq!(on_exit.documents, 2);
+    assert_eq!(backup::automatic_backups(&data).len(), 2);
+
+    // The app restores without letting another instance in between.
+    let lock = app.close_keeping_lock().unwrap();
+    assert!(Books::open_exclusive(&data).is_err());
+    backup::restore(&lock, &data, &on_exit.path).unwrap();
+    let mut app = Books::open_with_lock(&data, lock).unwrap();
+    assert!(app.holds_lock());
+    assert_eq!(
+        app.list(&Default::default(), facturier::books::today())
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -1,5 +1,5 @@
 //! The data commands of the real binary: import, export, backup, restore,
-//! demo, and what a second process sees.
+//! demo, and the message a second process gets.
 
 // A failed unwrap fails the test, which is what a test should do.
 #![allow(clippy::unwrap_used)]

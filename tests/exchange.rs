@@ -131,7 +131,7 @@ fn windows_1252_file_is_detected_and_decoded() {
 }
 
 #[test]
-fn windows_1252_file_read_as_utf8_names_the_row() {
+fn forced_utf8_names_invalid_row() {
     let dir = tempfile::tempdir().unwrap();
     let mut books = books_in(&dir);
     let text = format!("sku;name;description;price;vat\r\n{GERMAN_ROWS}");

@@ -63,7 +63,7 @@ pub enum ExchangeCommand {
         /// Character encoding of the file (detected when omitted).
         #[arg(long)]
         encoding: Option<EncodingArg>,
-        /// How numbers are written (detected when omitted).
+        /// Number format of the file (detected when omitted).
         #[arg(long)]
         numbers: Option<StyleArg>,
         /// Map a header to a column, as HEADER=COLUMN (COLUMN is a name

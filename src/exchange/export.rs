@@ -1,8 +1,8 @@
 //! CSV exports for the accountant and for moving data between books.
 //!
-//! Every export is UTF-8 with `,` as separator, a header line of the
-//! import's column names, decimals written plainly ("1234.50"), and any
-//! field holding a separator, a quote or a line break quoted, so that
+//! Every export is UTF-8 with `,` as separator and a header line of the
+//! import's column names. Decimals are written plainly ("1234.50"). Any
+//! field that contains a separator, a quote or a line break is quoted, so
 //! importing an export gives back the same values.
 
 use chrono::NaiveDate;
@@ -14,7 +14,7 @@ use crate::document::{DocumentKind, InvoiceStatus, LineDiscount};
 use crate::store::documents::ListFilter;
 use crate::store::{Result, StoreError};
 
-/// What an export contains.
+/// Content of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportKind {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// What a CSV file imports.
+/// Kind of records a CSV file imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
@@ -60,7 +60,7 @@ pub enum Field {
 }
 
 impl Field {
-    /// The canonical header name.
+    /// Returns the canonical header name.
     pub fn key(self) -> &'static str {
         match self {
             Field::Name => "name",
@@ -100,7 +100,7 @@ impl Field {
         }
     }
 
-    /// Whether the column holds numbers, whose decimal style is detected
+    /// Whether the column contains numbers, whose decimal style is detected
     /// per file.
     pub fn is_number(self) -> bool {
         matches!(
@@ -116,8 +116,8 @@ impl Field {
 }
 
 impl ImportKind {
-    /// The columns of this kind with the header names recognised for each,
-    /// written normalized (see `normalize_header`).
+    /// Returns the columns of this kind with the header names recognised
+    /// for each, written normalized (see `normalize_header`).
     pub fn columns(self) -> &'static [(Field, &'static [&'static str])] {
         match self {
             ImportKind::Customers => CUSTOMER_COLUMNS,

@@ -90,13 +90,13 @@ pub struct DocumentRecord {
     pub kind: DocumentKind,
     pub customer: CustomerReference,
     pub issue_date: Option<NaiveDate>,
-    /// Whether the file asks for the document to be issued.
+    /// Whether the file's status column requests issuing the document.
     pub issue: bool,
     #[serde(skip)]
     pub input: DraftInput,
 }
 
-/// How a document row names its customer.
+/// The customer a document row names: legal name, SIREN or VAT id.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CustomerReference {
     pub name: String,
@@ -122,7 +122,7 @@ impl Record {
     }
 }
 
-/// The outcome of `analyse`: what the file holds and what is wrong with it.
+/// Result of `analyse`: the file's valid records and its invalid rows.
 #[derive(Debug, Clone, Serialize)]
 pub struct Analysis {
     pub kind: ImportKind,
@@ -149,7 +149,7 @@ impl Analysis {
     }
 }
 
-/// What `commit` did.
+/// Counts and documents that `commit` imported.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
     pub created: usize,
@@ -163,7 +163,7 @@ pub struct ImportReport {
     pub skipped_rows: usize,
 }
 
-/// Why `commit` imported nothing.
+/// Reason `commit` imported nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("{} invalid row(s); fix them, or import with the invalid rows skipped:\n{}", .0.len(), list_errors(.0))]
@@ -247,15 +247,8 @@ pub fn analyse(
         mapped: &mapped,
         style: number_style,
     };
-    let (records, mut errors) = match kind {
-        ImportKind::Customers => parse_all(&table.rows, |row| {
-            reader.customer(row).map(Record::Customer)
-        }),
-        ImportKind::Products => {
-            parse_all(&table.rows, |row| reader.product(row).map(Record::Product))
-        }
-        ImportKind::Documents => reader.documents(&table.rows),
-    };
+    let (records, mut errors) = reader.records(kind, &table.rows);
+
     let price_list_name = analysis.price_list.clone();
     let failures = books.trial(|batch| {
         let mut failures = Vec::new();
@@ -355,6 +348,17 @@ struct RowCheck<'r> {
 }
 
 impl RowReader<'_> {
+    /// Parses every row into records of `kind`, collecting the invalid rows.
+    fn records(&self, kind: ImportKind, rows: &[CsvRow]) -> (Vec<Record>, Vec<RowError>) {
+        match kind {
+            ImportKind::Customers => {
+                parse_all(rows, |row| self.customer(row).map(Record::Customer))
+            }
+            ImportKind::Products => parse_all(rows, |row| self.product(row).map(Record::Product)),
+            ImportKind::Documents => self.documents(rows),
+        }
+    }
+
     fn header(&self, field: Field) -> String {
         self.mapped
             .iter()
@@ -364,7 +368,7 @@ impl RowReader<'_> {
             .unwrap_or_else(|| field.key().to_string())
     }
 
-    /// The trimmed value of `field`, or `None` when the column is absent or
+    /// Returns the trimmed value of `field`, or `None` when the column is absent or
     /// the cell is blank. Text keeps its inner spaces and line breaks.
     fn text(&self, row: &CsvRow, field: Field) -> Option<String> {
         let index = self
@@ -432,8 +436,8 @@ impl RowReader<'_> {
         }
     }
 
-    /// The VAT of a row: a category, a rate, or both. A rate alone means
-    /// category S; category S needs a rate.
+    /// Reads the VAT of a row from its category, its rate, or both. A rate
+    /// alone means category S, and category S needs a rate.
     fn vat(&self, check: &mut RowCheck<'_>) -> Option<Vat> {
         let category = match self.text(check.row, Field::VatCategory) {
             Some(code) => match VatCategory::from_code(&code) {
@@ -675,37 +679,8 @@ impl RowReader<'_> {
             errors: Vec::new(),
         };
         let value = |field: Field| header.get(&field).map(|(_, value)| value.clone());
-        let kind = match value(Field::Kind).map(|text| text.to_lowercase()) {
-            None => DocumentKind::Invoice,
-            Some(text) => match text.as_str() {
-                "invoice" | "facture" => DocumentKind::Invoice,
-                "quote" | "devis" => DocumentKind::Quote,
-                "order" | "commande" | "bon de commande" => DocumentKind::Order,
-                _ => {
-                    self.fail(
-                        &mut check,
-                        Some(Field::Kind),
-                        format!("\"{text}\" is not a document kind: write invoice, quote or order (credit notes are made by cancelling an invoice)"),
-                    );
-                    DocumentKind::Invoice
-                }
-            },
-        };
-        let issue = match value(Field::Status).map(|text| text.to_lowercase()) {
-            None => false,
-            Some(text) => match text.as_str() {
-                "issued" | "issue" | "émise" | "emise" | "émis" | "emis" | "final" => true,
-                "draft" | "brouillon" => false,
-                _ => {
-                    self.fail(
-                        &mut check,
-                        Some(Field::Status),
-                        format!("\"{text}\" is not a status: write issued or draft"),
-                    );
-                    false
-                }
-            },
-        };
+        let kind = self.document_kind(&mut check, value(Field::Kind));
+        let issue = self.document_status(&mut check, value(Field::Status));
         let customer_name = value(Field::Customer).unwrap_or_default();
         let customer = CustomerReference {
             name: customer_name,
@@ -760,6 +735,44 @@ impl RowReader<'_> {
             issue,
             input,
         })
+    }
+
+    fn document_kind(&self, check: &mut RowCheck<'_>, text: Option<String>) -> DocumentKind {
+        let Some(text) = text.map(|text| text.to_lowercase()) else {
+            return DocumentKind::Invoice;
+        };
+        match text.as_str() {
+            "invoice" | "facture" => DocumentKind::Invoice,
+            "quote" | "devis" => DocumentKind::Quote,
+            "order" | "commande" | "bon de commande" => DocumentKind::Order,
+            _ => {
+                self.fail(
+                    check,
+                    Some(Field::Kind),
+                    format!("\"{text}\" is not a document kind: write invoice, quote or order (credit notes are made by cancelling an invoice)"),
+                );
+                DocumentKind::Invoice
+            }
+        }
+    }
+
+    /// Returns whether the status column requests issuing; blank is a draft.
+    fn document_status(&self, check: &mut RowCheck<'_>, text: Option<String>) -> bool {
+        let Some(text) = text.map(|text| text.to_lowercase()) else {
+            return false;
+        };
+        match text.as_str() {
+            "issued" | "issue" | "émise" | "emise" | "émis" | "emis" | "final" => true,
+            "draft" | "brouillon" => false,
+            _ => {
+                self.fail(
+                    check,
+                    Some(Field::Status),
+                    format!("\"{text}\" is not a status: write issued or draft"),
+                );
+                false
+            }
+        }
     }
 
     fn document_line(&self, check: &mut RowCheck<'_>) -> Option<LineInput> {
@@ -928,7 +941,7 @@ impl ApplyState {
         })
     }
 
-    /// The existing customer with the same SIREN, else the same VAT id,
+    /// Finds the existing customer with the same SIREN, else the same VAT id,
     /// else the same legal name.
     fn find_customer(&self, reference: &CustomerReference) -> Option<&Customer> {
         let same = |a: &Option<String>, b: &Option<String>| match (a, b) {
@@ -1083,7 +1096,8 @@ impl ApplyState {
     }
 }
 
-/// The existing customer with the file's non-empty values written over it.
+/// Returns the existing customer with the file's non-empty values written
+/// over it.
 fn merge_customer(existing: &Customer, incoming: &Customer) -> Customer {
     let pick = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
     let pick_text = |new: &str, old: &str| {
