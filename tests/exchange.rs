@@ -486,3 +486,65 @@ fn exported_lines_import_back_identically() {
         export(&mut books, ExportKind::Invoices, from, to).unwrap()
     );
 }
+
+#[test]
+fn reimport_keeps_values_the_file_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    import(
+        &mut books,
+        ImportKind::Products,
+        b"code,name,description,unit,price,vat_rate,nature\nS1,Audit,Half a day on site,HUR,90.00,20,service\n",
+    );
+    import(
+        &mut books,
+        ImportKind::Customers,
+        b"name,country,currency\nSwiss AG,CH,CHF\n",
+    );
+    let report = import(
+        &mut books,
+        ImportKind::Products,
+        b"code,name,price,vat_rate\nS1,Audit sur site,95.00,20\n",
+    );
+    assert_eq!(report.updated, 1);
+    let product = books.products("S1", true).unwrap().remove(0);
+    assert_eq!(product.name, "Audit sur site");
+    assert_eq!(product.description, "Half a day on site");
+    assert_eq!(product.unit, "HUR");
+    assert_eq!(product.nature, facturier::store::ProductNature::Service);
+    assert_eq!(list_price(&mut books, "S1"), Some(dec!(95.00)));
+
+    import(
+        &mut books,
+        ImportKind::Customers,
+        b"name,city,country\nSwiss AG,Basel,CH\n",
+    );
+    let customer = books.customers("Swiss", true).unwrap().remove(0);
+    assert_eq!(customer.currency.code(), "CHF");
+    assert_eq!(customer.party.address.city, "Basel");
+}
+
+#[test]
+fn catalogue_lines_take_the_price_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    import(
+        &mut books,
+        ImportKind::Products,
+        b"code,name,price,vat_rate\nP1,Widget,12.50,20\n",
+    );
+    import(
+        &mut books,
+        ImportKind::Customers,
+        b"name,address,city,country\nClient SARL,1 rue,Lyon,FR\n",
+    );
+    let report = import(
+        &mut books,
+        ImportKind::Documents,
+        b"document,customer,issue_date,product_code,quantity\nD1,Client SARL,2026-04-01,P1,4\n",
+    );
+    let view = books.view(report.documents[0].1, today()).unwrap();
+    assert_eq!(view.document.content.lines[0].unit_price, dec!(12.50));
+    assert_eq!(view.document.content.lines[0].description, "Widget");
+    assert_eq!(view.totals.tax_exclusive_total, dec!(50.00));
+}

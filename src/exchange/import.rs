@@ -70,6 +70,9 @@ impl std::fmt::Display for RowError {
 pub struct CustomerRecord {
     pub line: u64,
     pub customer: Customer,
+    /// Columns the row gives a value for. On re-import, a matched customer
+    /// keeps its own value wherever the row gives none.
+    pub given: Vec<Field>,
 }
 
 /// A product row ready to import, with its price when the file gives one.
@@ -78,6 +81,10 @@ pub struct ProductRecord {
     pub line: u64,
     pub product: Product,
     pub price: Option<Decimal>,
+    /// Columns the row gives a value for. On re-import, a product with the
+    /// same code keeps its own description, unit and nature wherever the row
+    /// gives none.
+    pub given: Vec<Field>,
 }
 
 /// A document built from the rows sharing one document key.
@@ -368,6 +375,16 @@ impl RowReader<'_> {
             .unwrap_or_else(|| field.key().to_string())
     }
 
+    /// Lists the mapped columns that have a value in `row`.
+    fn given(&self, row: &CsvRow) -> Vec<Field> {
+        self.mapped
+            .iter()
+            .zip(&row.fields)
+            .filter(|(_, value)| !value.trim().is_empty())
+            .filter_map(|(field, _)| *field)
+            .collect()
+    }
+
     /// Returns the trimmed value of `field`, or `None` when the column is absent or
     /// the cell is blank. Text keeps its inner spaces and line breaks.
     fn text(&self, row: &CsvRow, field: Field) -> Option<String> {
@@ -523,6 +540,7 @@ impl RowReader<'_> {
             Ok(CustomerRecord {
                 line: row.line,
                 customer,
+                given: self.given(row),
             })
         } else {
             Err(check.errors)
@@ -605,6 +623,7 @@ impl RowReader<'_> {
                     archived: false,
                 },
                 price,
+                given: self.given(row),
             }),
             _ => Err(check.errors),
         }
@@ -892,7 +911,9 @@ fn apply(
         let outcome = batch.savepoint(|batch| match record {
             Record::Customer(record) => state.apply_customer(batch, record, &mut report),
             Record::Product(record) => state.apply_product(batch, record, price_list, &mut report),
-            Record::Document(record) => state.apply_document(batch, record, &mut report),
+            Record::Document(record) => {
+                state.apply_document(batch, record, price_list, &mut report)
+            }
         });
         match (outcome, failures.as_deref_mut()) {
             (Ok(()), _) => {}
@@ -982,7 +1003,7 @@ impl ApplyState {
             report.created += 1;
             return Ok(());
         };
-        let merged = merge_customer(&existing, incoming);
+        let merged = merge_customer(&existing, record);
         if merged == existing {
             report.unchanged += 1;
             return Ok(());
@@ -1013,11 +1034,7 @@ impl ApplyState {
                 id
             }
             Some(existing) => {
-                let merged = Product {
-                    id: existing.id,
-                    archived: existing.archived,
-                    ..incoming.clone()
-                };
+                let merged = merge_product(&existing, record);
                 if merged == existing {
                     report.unchanged += 1;
                 } else {
@@ -1074,6 +1091,7 @@ impl ApplyState {
         &mut self,
         batch: &Batch<'_, '_>,
         record: &DocumentRecord,
+        price_list: &str,
         report: &mut ImportReport,
     ) -> Result<(), StoreError> {
         let customer = self.find_customer(&record.customer).ok_or_else(|| {
@@ -1084,6 +1102,19 @@ impl ApplyState {
         })?;
         let mut input = record.input.clone();
         input.customer_id = Some(customer.id);
+        // Catalogue lines without a written price take the import's price
+        // list, unless the customer has its own.
+        let needs_list_price = input
+            .lines
+            .iter()
+            .any(|line| line.product_code.is_some() && line.unit_price.is_none());
+        if needs_list_price && customer.price_list_id.is_none() {
+            input.price_list_id = batch
+                .price_lists()?
+                .into_iter()
+                .find(|list| list.name == price_list.trim())
+                .map(|list| list.id);
+        }
         let id = batch.create_draft(record.kind, &input)?;
         let number = if record.issue {
             Some(batch.issue(id, record.issue_date)?)
@@ -1096,9 +1127,37 @@ impl ApplyState {
     }
 }
 
-/// Returns the existing customer with the file's non-empty values written
+/// Returns the existing product with the row's values written over it,
+/// keeping its description, unit and nature where the row gives none.
+fn merge_product(existing: &Product, record: &ProductRecord) -> Product {
+    let incoming = &record.product;
+    let given = |field: Field| record.given.contains(&field);
+    Product {
+        id: existing.id,
+        description: if given(Field::Description) {
+            incoming.description.clone()
+        } else {
+            existing.description.clone()
+        },
+        unit: if given(Field::Unit) {
+            incoming.unit.clone()
+        } else {
+            existing.unit.clone()
+        },
+        nature: if given(Field::Nature) {
+            incoming.nature
+        } else {
+            existing.nature
+        },
+        archived: existing.archived,
+        ..incoming.clone()
+    }
+}
+
+/// Returns the existing customer with the row's non-empty values written
 /// over it.
-fn merge_customer(existing: &Customer, incoming: &Customer) -> Customer {
+fn merge_customer(existing: &Customer, record: &CustomerRecord) -> Customer {
+    let incoming = &record.customer;
     let pick = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
     let pick_text = |new: &str, old: &str| {
         if new.is_empty() {
@@ -1124,7 +1183,11 @@ fn merge_customer(existing: &Customer, incoming: &Customer) -> Customer {
             delivery_address: old.delivery_address.clone(),
             email: pick(&new.email, &old.email),
         },
-        currency: incoming.currency,
+        currency: if record.given.contains(&Field::Currency) {
+            incoming.currency
+        } else {
+            existing.currency
+        },
         ..existing.clone()
     }
 }

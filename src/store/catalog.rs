@@ -318,6 +318,24 @@ pub fn set_price(tx: &Transaction<'_>, item: &PriceListItem) -> Result<()> {
     }
     crate::money::check_scale(item.unit_price, crate::calc::PRICE_DECIMALS, "unit price")
         .map_err(|error| StoreError::Rejected(error.to_string()))?;
+    // SQLite's UNIQUE treats NULLs as distinct, so a price without a start
+    // date would never conflict with the previous one: it is updated here.
+    if item.valid_from.is_none() {
+        let updated = tx.execute(
+            "UPDATE price_list_items SET unit_price = ?3, base_quantity = ?4, valid_to = ?5
+             WHERE price_list_id = ?1 AND product_id = ?2 AND valid_from IS NULL",
+            params![
+                item.price_list_id,
+                item.product_id,
+                item.unit_price.to_string(),
+                item.base_quantity.to_string(),
+                item.valid_to.map(|d| d.to_string()),
+            ],
+        )?;
+        if updated > 0 {
+            return Ok(());
+        }
+    }
     tx.execute(
         "INSERT INTO price_list_items (price_list_id, product_id, unit_price, base_quantity, valid_from, valid_to)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
