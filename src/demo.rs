@@ -129,14 +129,20 @@ pub fn demo_company() -> Company {
     }
 }
 
-/// Creates the demo company in books that hold nothing yet, in one
-/// transaction.
-pub fn create(books: &mut Books) -> Result<DemoSummary> {
-    let empty = books.company()?.is_none()
+/// Returns whether the books contain nothing yet (no company, customer,
+/// product or document), which is when the first-start screen offers the
+/// demo.
+pub fn is_fresh(books: &mut Books) -> Result<bool> {
+    Ok(books.company()?.is_none()
         && books.customers("", true)?.is_empty()
         && books.products("", true)?.is_empty()
-        && books.list(&ListFilter::default(), today())?.is_empty();
-    if !empty {
+        && books.list(&ListFilter::default(), today())?.is_empty())
+}
+
+/// Creates the demo company in books that contain nothing yet, in one
+/// transaction.
+pub fn create(books: &mut Books) -> Result<DemoSummary> {
+    if !is_fresh(books)? {
         return Err(StoreError::Rejected(
             "the demo company can only be created in an empty data folder, and this one already holds data: choose a new folder with --data-dir".to_string(),
         ));

@@ -158,7 +158,9 @@ fn demo_company_is_northwind_with_french_vat() {
     let db = northwind();
     let dir = tempfile::tempdir().unwrap();
     let mut books = Books::open_exclusive(&dir.path().join("data")).unwrap();
+    assert!(facturier::demo::is_fresh(&mut books).unwrap());
     let summary = facturier::demo::create(&mut books).unwrap();
+    assert!(!facturier::demo::is_fresh(&mut books).unwrap());
     assert_eq!(summary.customers, 91);
     assert_eq!(summary.products, 77);
     assert_eq!(summary.invoices, 830);
