@@ -193,15 +193,24 @@ pub fn check_file(path: &Path) -> std::result::Result<(), FileProblem> {
         Ok(_) => {}
         Err(error) => return Err(FileProblem::Damaged(format!("cannot read it: {error}"))),
     }
-    let conn = open_read_only(path).map_err(|error| FileProblem::Damaged(error.to_string()))?;
-    let verdict =
-        integrity_check(&conn).map_err(|error| FileProblem::Damaged(error.to_string()))?;
+    let checked = open_read_only(path).and_then(|conn| {
+        let verdict = integrity_check(&conn)?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        Ok((verdict, found))
+    });
+    let (verdict, found) = match checked {
+        Ok(checked) => checked,
+        // Another process holding a lock past the timeout says nothing about
+        // the file, so the check is left to the next open.
+        Err(error) if is_busy(&error) => {
+            tracing::warn!(%error, "database busy, integrity check skipped");
+            return Ok(());
+        }
+        Err(error) => return Err(FileProblem::Damaged(error.to_string())),
+    };
     if verdict != "ok" {
         return Err(FileProblem::Damaged(format!("integrity check: {verdict}")));
     }
-    let found: i64 = conn
-        .pragma_query_value(None, "user_version", |row| row.get(0))
-        .map_err(|error| FileProblem::Damaged(error.to_string()))?;
     let known = store::known_schema_version();
     if found > known {
         return Err(FileProblem::NewerSchema { found, known });
@@ -209,10 +218,23 @@ pub fn check_file(path: &Path) -> std::result::Result<(), FileProblem> {
     Ok(())
 }
 
+/// How long a read-only check waits for another process's lock.
+const CHECK_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
-    Connection::open_with_flags(
+    let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(CHECK_BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(failure, _)
+            if matches!(failure.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
     )
 }
 

@@ -39,9 +39,10 @@ const ORDER_LINES: &str = include_str!("../assets/northwind/order_lines.csv");
 pub const PRICE_LIST: &str = "Tarif général";
 
 /// Products taxed at the French standard rate (20 %): alcoholic drinks
-/// (beers, wine, liqueurs) and confectionery and chocolate. The other
-/// Northwind products are food and soft drinks, at the reduced rate of
-/// 5.5 % (Code général des impôts, art. 278-0 bis).
+/// (beers, wine, liqueurs), confectionery and chocolate. The other Northwind
+/// products are food and soft drinks, at the reduced rate of 5.5 %.
+/// NOTE: French law taxes some chocolates at 5.5 %; the demo simplifies by
+/// putting every chocolate product at 20 %.
 const STANDARD_RATE_PRODUCTS: &[u32] = &[2, 25, 26, 27, 34, 35, 38, 39, 48, 49, 50, 67, 70, 75, 76];
 
 /// EU member states other than France, whose business customers receive
@@ -144,7 +145,7 @@ pub fn is_fresh(books: &mut Books) -> Result<bool> {
 pub fn create(books: &mut Books) -> Result<DemoSummary> {
     if !is_fresh(books)? {
         return Err(StoreError::Rejected(
-            "the demo company can only be created in an empty data folder, and this one already holds data: choose a new folder with --data-dir".to_string(),
+            "the demo company can only be created in an empty data folder, and this one already contains data: choose a new folder with --data-dir".to_string(),
         ));
     }
     let data = DemoData::load()?;

@@ -331,9 +331,10 @@ fn second_instance_gets_a_clear_message() {
 #[test]
 fn short_commands_run_side_by_side() {
     let dir = tempfile::tempdir().unwrap();
+    // The folder does not exist yet, so the processes also race to create
+    // and check the database.
     let data = dir.path().join("data");
-    set_company(dir.path(), &data);
-    let children: Vec<_> = (0..4)
+    let children: Vec<_> = (0..6)
         .map(|index| {
             let file = dir.path().join(format!("customer{index}.json"));
             std::fs::write(
