@@ -362,7 +362,7 @@ fn short_commands_run_side_by_side() {
             .customers("", true)
             .unwrap()
             .len(),
-        4
+        6
     );
 }
 
