@@ -195,6 +195,23 @@ fn export_writes_csv_and_needs_a_period() {
         std::fs::read_to_string(&out).unwrap(),
         "month,currency,vat_category,vat_rate,taxable_amount,tax_amount\n"
     );
+    let output = facturier(
+        &data,
+        &[
+            "export",
+            "customers",
+            "--french",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("name;siren;siret;vat_id;"), "{text}");
+    assert!(
+        text.contains("\n\"Müller, Schmidt & Co. \"\"Nord\"\" KG\";"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use facturier::books::{Books, today};
 use facturier::document::{Address, Company, DocumentKind};
 use facturier::exchange::{
-    ExportKind, Field, ImportKind, ImportOptions, TextEncoding, analyse, commit, export,
+    CsvDialect, ExportKind, Field, ImportKind, ImportOptions, TextEncoding, analyse, commit,
+    export, export_in,
 };
 use facturier::money::NumberStyle;
 use facturier::store::Customer;
@@ -484,6 +485,38 @@ fn exported_lines_import_back_identically() {
     assert_eq!(
         export(&mut other, ExportKind::Invoices, from, to).unwrap(),
         export(&mut books, ExportKind::Invoices, from, to).unwrap()
+    );
+
+    // The French dialect (";" and decimal commas) reads back the same.
+    let french =
+        |books: &mut Books, kind| export_in(books, kind, from, to, CsvDialect::French).unwrap();
+    let french_lines = french(&mut books, ExportKind::Lines);
+    let text = String::from_utf8(french_lines.clone()).unwrap();
+    assert!(text.contains(";1234,56;"), "{text}");
+    let third = tempfile::tempdir().unwrap();
+    let mut french_books = books_in(&third);
+    import(
+        &mut french_books,
+        ImportKind::Customers,
+        &french(&mut books, ExportKind::Customers),
+    );
+    import(
+        &mut french_books,
+        ImportKind::Products,
+        &french(&mut books, ExportKind::Products),
+    );
+    import(&mut french_books, ImportKind::Documents, &french_lines);
+    assert_eq!(
+        export(&mut french_books, ExportKind::Customers, from, to).unwrap(),
+        customers
+    );
+    assert_eq!(
+        export(&mut french_books, ExportKind::Products, from, to).unwrap(),
+        products
+    );
+    assert_eq!(
+        export(&mut french_books, ExportKind::Lines, from, to).unwrap(),
+        lines
     );
 }
 

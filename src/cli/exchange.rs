@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 use facturier::backup::{self, BackupSummary, DataLock};
 use facturier::books::Books;
-use facturier::exchange::{self, ExportKind, ImportKind, ImportOptions, TextEncoding};
+use facturier::exchange::{self, CsvDialect, ExportKind, ImportKind, ImportOptions, TextEncoding};
 use facturier::money::NumberStyle;
 
 use super::to_message;
@@ -83,6 +83,10 @@ pub enum ExchangeCommand {
         /// Output file.
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
+        /// Write `;` between fields and decimal commas, as French
+        /// spreadsheet and accounting programs expect.
+        #[arg(long)]
+        french: bool,
     },
     /// Creates the demo company from the Northwind sample data, in an empty data folder.
     Demo,
@@ -133,7 +137,15 @@ pub fn run(command: ExchangeCommand, data_dir: &Path) -> Result<(), String> {
             from,
             to,
             output,
-        } => export(data_dir, what, from, to, &output),
+            french,
+        } => {
+            let dialect = if french {
+                CsvDialect::French
+            } else {
+                CsvDialect::Plain
+            };
+            export(data_dir, what, (from, to), dialect, &output)
+        }
         ExchangeCommand::Demo => demo(data_dir),
         ExchangeCommand::Backup { file } => {
             let mut books = Books::open(data_dir).map_err(to_message)?;
@@ -231,8 +243,8 @@ fn import(
 fn export(
     data_dir: &Path,
     what: ExportWhat,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
+    period: (Option<NaiveDate>, Option<NaiveDate>),
+    dialect: CsvDialect,
     output: &Path,
 ) -> Result<(), String> {
     let kind = match what {
@@ -244,7 +256,7 @@ fn export(
         ExportWhat::Products => ExportKind::Products,
     };
     let needs_period = !matches!(kind, ExportKind::Customers | ExportKind::Products);
-    let (from, to) = match (from, to) {
+    let (from, to) = match period {
         (Some(from), Some(to)) => (from, to),
         _ if !needs_period => (NaiveDate::MIN, NaiveDate::MAX),
         _ => return Err("give the period with --from YYYY-MM-DD and --to YYYY-MM-DD".to_string()),
@@ -253,7 +265,7 @@ fn export(
         return Err(format!("--from {from} is after --to {to}"));
     }
     let mut books = Books::open(data_dir).map_err(to_message)?;
-    let bytes = exchange::export(&mut books, kind, from, to).map_err(to_message)?;
+    let bytes = exchange::export_in(&mut books, kind, from, to, dialect).map_err(to_message)?;
     std::fs::write(output, &bytes)
         .map_err(|error| format!("cannot write {}: {error}", output.display()))?;
     let rows = bytes

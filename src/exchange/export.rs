@@ -1,7 +1,8 @@
 //! CSV exports for the accountant and for moving data between books.
 //!
-//! Every export is UTF-8 with `,` as separator and a header line of the
-//! import's column names. Decimals are written plainly ("1234.50"). Any
+//! Every export is UTF-8 with a header line of the import's column names,
+//! in the plain dialect (`,` and "1234.50") or the French one (`;` and
+//! "1234,50"). Decimals are never grouped. Any
 //! field that contains a separator, a quote or a line break is quoted, so
 //! importing an export gives back the same values.
 
@@ -32,24 +33,66 @@ pub enum ExportKind {
     Products,
 }
 
+/// Separator and decimal mark of an export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CsvDialect {
+    /// `,` between fields and `.` in numbers: "1234.50".
+    #[default]
+    Plain,
+    /// `;` between fields and `,` in numbers ("1234,50"), as French
+    /// spreadsheet and accounting programs read them.
+    French,
+}
+
+impl CsvDialect {
+    fn separator(self) -> u8 {
+        match self {
+            CsvDialect::Plain => b',',
+            CsvDialect::French => b';',
+        }
+    }
+
+    /// Writes a decimal with this dialect's decimal mark, without grouping.
+    pub fn number(self, value: Decimal) -> String {
+        match self {
+            CsvDialect::Plain => value.to_string(),
+            CsvDialect::French => value.to_string().replace('.', ","),
+        }
+    }
+}
+
 /// Writes the export of `kind` for documents issued from `from` to `to`
-/// (both included; customers and products ignore the period).
+/// (both included; customers and products ignore the period), in the plain
+/// dialect.
 pub fn export(
     books: &mut Books,
     kind: ExportKind,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<u8>> {
+    export_in(books, kind, from, to, CsvDialect::Plain)
+}
+
+/// Writes the export of `kind` in `dialect`.
+pub fn export_in(
+    books: &mut Books,
+    kind: ExportKind,
+    from: NaiveDate,
+    to: NaiveDate,
+    dialect: CsvDialect,
+) -> Result<Vec<u8>> {
     let mut writer = csv::WriterBuilder::new()
+        .delimiter(dialect.separator())
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(Vec::new());
     match kind {
-        ExportKind::Invoices => invoices(books, from, to, &mut writer)?,
-        ExportKind::Lines => lines(books, from, to, &mut writer)?,
-        ExportKind::Payments => payments(books, from, to, &mut writer)?,
-        ExportKind::Vat => vat(books, from, to, &mut writer)?,
+        ExportKind::Invoices => invoices(books, from, to, &mut writer, dialect)?,
+        ExportKind::Lines => lines(books, from, to, &mut writer, dialect)?,
+        ExportKind::Payments => payments(books, from, to, &mut writer, dialect)?,
+        ExportKind::Vat => vat(books, from, to, &mut writer, dialect)?,
         ExportKind::Customers => customers(books, &mut writer)?,
-        ExportKind::Products => products(books, &mut writer)?,
+        ExportKind::Products => products(books, &mut writer, dialect)?,
     }
     let bytes = writer
         .into_inner()
@@ -107,7 +150,13 @@ fn date_text(date: Option<NaiveDate>) -> String {
     date.map(|date| date.to_string()).unwrap_or_default()
 }
 
-fn invoices(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writer) -> Result<()> {
+fn invoices(
+    books: &mut Books,
+    from: NaiveDate,
+    to: NaiveDate,
+    writer: &mut Writer,
+    dialect: CsvDialect,
+) -> Result<()> {
     write_row(
         writer,
         [
@@ -157,12 +206,12 @@ fn invoices(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writ
                 buyer.vat_id.clone().unwrap_or_default(),
                 buyer.address.country.clone(),
                 row.currency.code().to_string(),
-                view.totals.tax_exclusive_total.to_string(),
-                view.totals.tax_total.to_string(),
-                view.totals.tax_inclusive_total.to_string(),
-                view.paid.to_string(),
-                view.credited.to_string(),
-                view.balance.to_string(),
+                dialect.number(view.totals.tax_exclusive_total),
+                dialect.number(view.totals.tax_total),
+                dialect.number(view.totals.tax_inclusive_total),
+                dialect.number(view.paid),
+                dialect.number(view.credited),
+                dialect.number(view.balance),
                 status.to_string(),
                 row.overdue.to_string(),
                 view.corrects
@@ -175,7 +224,13 @@ fn invoices(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writ
     Ok(())
 }
 
-fn lines(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writer) -> Result<()> {
+fn lines(
+    books: &mut Books,
+    from: NaiveDate,
+    to: NaiveDate,
+    writer: &mut Writer,
+    dialect: CsvDialect,
+) -> Result<()> {
     write_row(
         writer,
         [
@@ -208,15 +263,15 @@ fn lines(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writer)
         let buyer = &document.header.buyer;
         for (index, line) in document.content.lines.iter().enumerate() {
             let (percent, amount) = match line.discount {
-                Some(LineDiscount::Percent(percent)) => (percent.to_string(), String::new()),
-                Some(LineDiscount::Amount(amount)) => (String::new(), amount.to_string()),
+                Some(LineDiscount::Percent(percent)) => (dialect.number(percent), String::new()),
+                Some(LineDiscount::Amount(amount)) => (String::new(), dialect.number(amount)),
                 None => (String::new(), String::new()),
             };
             let net_amount = view
                 .totals
                 .lines
                 .get(index)
-                .map(|amounts| amounts.net_amount.to_string())
+                .map(|amounts| dialect.number(amounts.net_amount))
                 .unwrap_or_default();
             write_row(
                 writer,
@@ -232,14 +287,14 @@ fn lines(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writer)
                     (index + 1).to_string(),
                     line.item_code.clone().unwrap_or_default(),
                     line.description.clone(),
-                    line.quantity.to_string(),
+                    dialect.number(line.quantity),
                     line.unit.clone(),
-                    line.unit_price.to_string(),
+                    dialect.number(line.unit_price),
                     percent,
                     amount,
                     net_amount,
                     line.vat.category.code().to_string(),
-                    line.vat.rate.to_string(),
+                    dialect.number(line.vat.rate),
                     line.vat.exemption_reason.clone().unwrap_or_default(),
                 ],
             )?;
@@ -248,7 +303,13 @@ fn lines(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writer)
     Ok(())
 }
 
-fn payments(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writer) -> Result<()> {
+fn payments(
+    books: &mut Books,
+    from: NaiveDate,
+    to: NaiveDate,
+    writer: &mut Writer,
+    dialect: CsvDialect,
+) -> Result<()> {
     write_row(
         writer,
         [
@@ -277,7 +338,7 @@ fn payments(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writ
                     row.customer_name.clone(),
                     row.currency.code().to_string(),
                     payment.date.to_string(),
-                    payment.amount.to_string(),
+                    dialect.number(payment.amount),
                     payment.method.clone(),
                     payment.reference.clone().unwrap_or_default(),
                 ],
@@ -287,7 +348,13 @@ fn payments(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writ
     Ok(())
 }
 
-fn vat(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writer) -> Result<()> {
+fn vat(
+    books: &mut Books,
+    from: NaiveDate,
+    to: NaiveDate,
+    writer: &mut Writer,
+    dialect: CsvDialect,
+) -> Result<()> {
     write_row(
         writer,
         [
@@ -306,9 +373,9 @@ fn vat(books: &mut Books, from: NaiveDate, to: NaiveDate, writer: &mut Writer) -
                 row.month,
                 row.currency.code().to_string(),
                 row.category,
-                row.rate.normalize().to_string(),
-                row.taxable_amount.to_string(),
-                row.tax_amount.to_string(),
+                dialect.number(row.rate.normalize()),
+                dialect.number(row.taxable_amount),
+                dialect.number(row.tax_amount),
             ],
         )?;
     }
@@ -354,7 +421,7 @@ fn customers(books: &mut Books, writer: &mut Writer) -> Result<()> {
     Ok(())
 }
 
-fn products(books: &mut Books, writer: &mut Writer) -> Result<()> {
+fn products(books: &mut Books, writer: &mut Writer, dialect: CsvDialect) -> Result<()> {
     write_row(
         writer,
         [
@@ -385,9 +452,9 @@ fn products(books: &mut Books, writer: &mut Writer) -> Result<()> {
                 product.name,
                 product.description,
                 product.unit,
-                price.map(|price| price.to_string()).unwrap_or_default(),
+                price.map(|price| dialect.number(price)).unwrap_or_default(),
                 product.vat.category.code().to_string(),
-                product.vat.rate.to_string(),
+                dialect.number(product.vat.rate),
                 product.vat.exemption_reason.unwrap_or_default(),
                 product.nature.as_str().to_string(),
             ],

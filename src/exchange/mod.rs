@@ -14,7 +14,7 @@ pub mod import;
 
 use serde::{Deserialize, Serialize};
 
-pub use export::{ExportKind, export};
+pub use export::{CsvDialect, ExportKind, export, export_in};
 pub use fields::{Field, ImportKind};
 pub use import::{Analysis, ImportOptions, ImportReport, RowError, analyse, commit};
 
