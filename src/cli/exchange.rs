@@ -33,6 +33,7 @@ pub enum ExportWhat {
 pub enum EncodingArg {
     Utf8,
     Windows1252,
+    Utf16,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -120,6 +121,7 @@ pub fn run(command: ExchangeCommand, data_dir: &Path) -> Result<(), String> {
                 encoding: encoding.map(|encoding| match encoding {
                     EncodingArg::Utf8 => TextEncoding::Utf8,
                     EncodingArg::Windows1252 => TextEncoding::Windows1252,
+                    EncodingArg::Utf16 => TextEncoding::Utf16,
                 }),
                 separator: None,
                 number_style: numbers.map(|style| match style {

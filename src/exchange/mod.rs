@@ -25,6 +25,8 @@ pub enum TextEncoding {
     Utf8,
     /// The Western European code page of Windows spreadsheet programs.
     Windows1252,
+    /// UTF-16 with its byte-order mark, as "Unicode text" exports write it.
+    Utf16,
 }
 
 impl TextEncoding {
@@ -32,6 +34,7 @@ impl TextEncoding {
         match self {
             TextEncoding::Utf8 => "UTF-8",
             TextEncoding::Windows1252 => "Windows-1252",
+            TextEncoding::Utf16 => "UTF-16",
         }
     }
 }
@@ -58,17 +61,32 @@ pub struct CsvTable {
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Decodes `bytes` and splits them into a header and rows. `encoding` and
-/// `separator` override the detection.
+/// `separator` override the detection, except that a UTF-16 byte-order mark
+/// always means UTF-16.
 pub fn read_table(
     bytes: &[u8],
     encoding: Option<TextEncoding>,
     separator: Option<u8>,
 ) -> Result<CsvTable, String> {
-    let (had_bom, body) = match bytes.strip_prefix(UTF8_BOM) {
-        Some(rest) => (true, rest),
-        None => (false, bytes),
+    let (text, encoding, had_bom) = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((utf16, bom_length)) if utf16 != encoding_rs::UTF_8 => {
+            let (text, malformed) = utf16.decode_without_bom_handling(&bytes[bom_length..]);
+            if malformed {
+                return Err(
+                    "the file starts with a UTF-16 byte-order mark but is not valid UTF-16: save it again as UTF-8 CSV".to_string(),
+                );
+            }
+            (text.into_owned(), TextEncoding::Utf16, true)
+        }
+        _ => {
+            let (had_bom, body) = match bytes.strip_prefix(UTF8_BOM) {
+                Some(rest) => (true, rest),
+                None => (false, bytes),
+            };
+            let (text, encoding) = decode(body, encoding)?;
+            (text, encoding, had_bom)
+        }
     };
-    let (text, encoding) = decode(body, encoding)?;
     let separator = separator.unwrap_or_else(|| detect_separator(&text));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator)
@@ -112,6 +130,15 @@ pub fn read_table(
 /// maps every byte to a character, so nothing is dropped.
 fn decode(bytes: &[u8], forced: Option<TextEncoding>) -> Result<(String, TextEncoding), String> {
     match (forced, std::str::from_utf8(bytes)) {
+        // Without a byte-order mark, UTF-16 is taken as little-endian, the
+        // order Windows programs write.
+        (Some(TextEncoding::Utf16), _) => {
+            let (text, malformed) = encoding_rs::UTF_16LE.decode_without_bom_handling(bytes);
+            if malformed {
+                return Err("the file is not valid UTF-16: choose another encoding".to_string());
+            }
+            Ok((text.into_owned(), TextEncoding::Utf16))
+        }
         (Some(TextEncoding::Windows1252), _) | (None, Err(_)) => {
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
             Ok((text.into_owned(), TextEncoding::Windows1252))
@@ -169,6 +196,19 @@ mod tests {
     fn forced_utf8_names_the_line() {
         let error = decode(b"a,b\n1,\xE9\n", Some(TextEncoding::Utf8)).unwrap_err();
         assert!(error.starts_with("line 2 is not valid UTF-8"), "{error}");
+    }
+
+    #[test]
+    fn utf16_with_bom_is_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "code\tname\nA-1\tMüller\n".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let table = read_table(&bytes, None, None).unwrap();
+        assert_eq!(table.encoding, TextEncoding::Utf16);
+        assert_eq!(table.separator, b'\t');
+        assert_eq!(table.headers, vec!["code", "name"]);
+        assert_eq!(table.rows[0].fields, vec!["A-1", "Müller"]);
     }
 
     #[test]
