@@ -41,7 +41,7 @@ fn product_count(data: &Path) -> usize {
 }
 
 #[test]
-fn import_refuses_invalid_rows_unless_skipped() {
+fn import_rejects_invalid_rows_unless_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let file = dir.path().join("products.csv");

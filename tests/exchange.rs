@@ -65,7 +65,7 @@ fn list_price(books: &mut Books, code: &str) -> Option<rust_decimal::Decimal> {
 const GERMAN_ROWS: &str = "A-100;Böhmerwald-Rohr;\"Rohr 3/4\"\" verzinkt; 2 m\";1.234,56;19\r\nA-101;Muffe;Messing;0,5;7\r\n";
 
 #[test]
-fn spreadsheet_file_with_bom_semicolons_and_decimal_commas() {
+fn bom_semicolon_decimal_comma_file() {
     let dir = tempfile::tempdir().unwrap();
     let mut books = books_in(&dir);
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
@@ -106,7 +106,7 @@ fn spreadsheet_file_with_bom_semicolons_and_decimal_commas() {
 }
 
 #[test]
-fn windows_1252_file_is_detected_and_decoded() {
+fn windows_1252_detected_and_decoded() {
     let dir = tempfile::tempdir().unwrap();
     let mut books = books_in(&dir);
     let text = format!("sku;name;description;price;vat\r\n{GERMAN_ROWS}");
@@ -222,7 +222,7 @@ fn reimport_matches_existing_customers() {
 }
 
 #[test]
-fn invalid_rows_are_reported_and_nothing_is_written() {
+fn invalid_rows_reported_nothing_written() {
     let dir = tempfile::tempdir().unwrap();
     let mut books = books_in(&dir);
     let csv = "code,name,price,vat\n\
@@ -337,7 +337,7 @@ fn documents_import_as_drafts_or_issued_invoices() {
 }
 
 #[test]
-fn document_rows_must_agree_and_name_known_customers() {
+fn document_rows_agree_and_name_customers() {
     let dir = tempfile::tempdir().unwrap();
     let mut books = books_in(&dir);
     import(
