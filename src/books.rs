@@ -401,7 +401,9 @@ impl Books {
     ///
     /// The issue date is `date`, else the draft's date, else today.
     pub fn issue(&mut self, id: DocumentId, date: Option<NaiveDate>) -> Result<String> {
-        self.batch(|batch| batch.issue(id, date))
+        let number = self.batch(|batch| batch.issue(id, date))?;
+        tracing::info!(document = id, "document issued");
+        Ok(number)
     }
 
     // Payments ------------------------------------------------------------
@@ -465,7 +467,9 @@ impl Books {
         selection: Option<&CreditSelection>,
         date: Option<NaiveDate>,
     ) -> Result<String> {
-        self.batch(|batch| batch.cancel(invoice_id, selection, date))
+        let number = self.batch(|batch| batch.cancel(invoice_id, selection, date))?;
+        tracing::info!(document = invoice_id, "credit note issued");
+        Ok(number)
     }
 
     // Quotes and orders ---------------------------------------------------
@@ -1716,9 +1720,7 @@ impl Batch<'_, '_> {
 
     /// Issues a draft, as `Books::issue` does.
     pub fn issue(&self, id: DocumentId, date: Option<NaiveDate>) -> Result<String> {
-        let number = issue(self.tx, id, date, today())?;
-        tracing::info!(document = id, "document issued");
-        Ok(number)
+        issue(self.tx, id, date, today())
     }
 
     /// Records a payment, as `Books::record_payment` does.
@@ -1776,7 +1778,6 @@ impl Batch<'_, '_> {
             invoice.document.number.as_deref(),
             &payload,
         )?;
-        tracing::info!(document = invoice_id, "credit note issued");
         Ok(number)
     }
 

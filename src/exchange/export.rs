@@ -224,6 +224,9 @@ fn invoices(
     Ok(())
 }
 
+// NOTE: document-level allowances and charges (BG-20, BG-21) are not in
+// this export, so importing it back drops them; the invoices export carries
+// the totals that include them.
 fn lines(
     books: &mut Books,
     from: NaiveDate,
