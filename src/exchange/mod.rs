@@ -103,16 +103,21 @@ pub fn read_table(
         return Err("the file is empty: the first line must name the columns".to_string());
     }
     let mut rows = Vec::new();
+    let mut lines = LineCounter::new(&text);
     for record in reader.records() {
         let record = record.map_err(|error| {
-            let line = error.position().map_or(0, |position| position.line());
+            let line = error
+                .position()
+                .map_or(0, |position| lines.line_at(position.byte()));
             format!("line {line} cannot be read as CSV: {error}")
         })?;
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
         rows.push(CsvRow {
-            line: record.position().map_or(0, |position| position.line()),
+            line: record
+                .position()
+                .map_or(0, |position| lines.line_at(position.byte())),
             fields: record.iter().map(str::to_string).collect(),
         });
     }
@@ -123,6 +128,46 @@ pub fn read_table(
         headers,
         rows,
     })
+}
+
+/// Turns byte offsets into file line numbers. The csv crate's own line
+/// count is one short after CRLF line ends (csv 1.4), so lines are counted
+/// here from the `\n` bytes before each record.
+struct LineCounter<'t> {
+    text: &'t [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> LineCounter<'t> {
+        LineCounter {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// Returns the line of byte `offset`; offsets must not decrease between
+    /// calls.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut target = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        // After a CR, the csv crate starts the next record on the LF.
+        if self.text.get(target) == Some(&b'\n') {
+            target += 1;
+        }
+        if target > self.offset {
+            let newlines = self.text[self.offset..target]
+                .iter()
+                .filter(|byte| **byte == b'\n')
+                .count();
+            self.line += newlines as u64;
+            self.offset = target;
+        }
+        self.line
+    }
 }
 
 /// Decodes the bytes after any byte-order mark. Without a forced encoding,
@@ -190,6 +235,17 @@ mod tests {
         assert_eq!(detect_separator("a\tb\n"), b'\t');
         assert_eq!(detect_separator("\"x;y\",b,c\n"), b',');
         assert_eq!(detect_separator("single\n"), b',');
+    }
+
+    #[test]
+    fn line_numbers_with_crlf_and_quoted_breaks() {
+        let text = "a;b\r\n1;2\r\n3;\"x\r\ny\"\r\n5;6\r\n";
+        let table = read_table(text.as_bytes(), None, None).unwrap();
+        let lines: Vec<u64> = table.rows.iter().map(|row| row.line).collect();
+        assert_eq!(lines, vec![2, 3, 5]);
+        let table = read_table(text.replace("\r\n", "\n").as_bytes(), None, None).unwrap();
+        let lines: Vec<u64> = table.rows.iter().map(|row| row.line).collect();
+        assert_eq!(lines, vec![2, 3, 5]);
     }
 
     #[test]
