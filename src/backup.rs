@@ -253,6 +253,12 @@ pub fn integrity_check(conn: &Connection) -> rusqlite::Result<String> {
 /// integrity_check`. An existing file at `destination` is replaced only once
 /// the new copy is good.
 pub fn backup_to(store: &Store, destination: &Path) -> Result<BackupSummary> {
+    if same_file(destination, store.path()) {
+        return Err(StoreError::Rejected(format!(
+            "{} is the database itself: write the backup to another file",
+            destination.display()
+        )));
+    }
     if let Some(folder) = destination.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(folder).map_err(|source| StoreError::CreateFolder {
             path: folder.to_path_buf(),
@@ -281,6 +287,14 @@ pub fn backup_to(store: &Store, destination: &Path) -> Result<BackupSummary> {
         path: destination.to_path_buf(),
         ..summary
     })
+}
+
+/// Returns whether both paths name one existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// Reads what a database or backup file holds, read-only, after checking
@@ -480,6 +494,12 @@ pub struct RestoreOutcome {
 pub fn restore(_lock: &DataLock, data_dir: &Path, backup: &Path) -> Result<RestoreOutcome> {
     let restored = describe(backup)?;
     let database = data_dir.join(DATABASE_FILE);
+    if same_file(backup, &database) {
+        return Err(StoreError::Rejected(format!(
+            "{} is the current database: choose a backup file",
+            backup.display()
+        )));
+    }
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     let kept_aside = if database.exists() {
         let aside = data_dir.join(format!("facturier-before-restore-{stamp}.sqlite3"));

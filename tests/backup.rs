@@ -72,6 +72,11 @@ fn backup_is_checked_and_described() {
     // The copy is a self-contained file: no WAL beside it.
     assert!(!PathBuf::from(format!("{}-wal", target.display())).exists());
     assert_eq!(backup::describe(&target).unwrap().documents, 3);
+
+    let itself = database(&data);
+    let error = backup::backup_to(books.store(), &itself).unwrap_err();
+    assert!(error.to_string().contains("the database itself"), "{error}");
+    assert_eq!(backup::describe(&itself).unwrap().documents, 3);
 }
 
 #[test]
@@ -136,6 +141,11 @@ fn restore_keeps_the_current_file_aside() {
     assert_eq!(before.documents, 3);
 
     let lock = DataLock::acquire(&data).unwrap();
+    let error = backup::restore(&lock, &data, &database(&data)).unwrap_err();
+    assert!(
+        error.to_string().contains("the current database"),
+        "{error}"
+    );
     let outcome = backup::restore(&lock, &data, &saved).unwrap();
     drop(lock);
     let aside = outcome.kept_aside.unwrap();
