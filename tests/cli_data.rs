@@ -149,6 +149,44 @@ fn import_takes_a_header_mapping() {
         "{}",
         stderr(&bad)
     );
+    // A forced separator splits the header differently, so no column maps.
+    let forced = facturier(
+        &data,
+        &[
+            "import",
+            "products",
+            file.to_str().unwrap(),
+            "--separator",
+            ";",
+            "--dry-run",
+        ],
+    );
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert!(
+        stdout(&forced).contains("separator ';'"),
+        "{}",
+        stdout(&forced)
+    );
+    assert!(
+        stdout(&forced).contains("no column is mapped to code, name"),
+        "{}",
+        stdout(&forced)
+    );
+    let invalid = facturier(
+        &data,
+        &[
+            "import",
+            "products",
+            file.to_str().unwrap(),
+            "--separator",
+            ";;",
+        ],
+    );
+    assert!(
+        stderr(&invalid).contains("give one ASCII character"),
+        "{}",
+        stderr(&invalid)
+    );
 }
 
 #[test]

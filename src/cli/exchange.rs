@@ -67,6 +67,9 @@ pub enum ExchangeCommand {
         /// Number format of the file (detected when omitted).
         #[arg(long)]
         numbers: Option<StyleArg>,
+        /// Field separator, such as ';' or ',' (detected when omitted; "tab" for a tab).
+        #[arg(long, value_name = "CHAR")]
+        separator: Option<String>,
         /// Map a header to a column, as HEADER=COLUMN (COLUMN is a name
         /// such as code, name, price, vat_rate; empty to ignore the header).
         #[arg(long = "map", value_name = "HEADER=COLUMN")]
@@ -115,6 +118,7 @@ pub fn run(command: ExchangeCommand, data_dir: &Path) -> Result<(), String> {
             price_list,
             encoding,
             numbers,
+            separator,
             mapping,
         } => {
             let options = ImportOptions {
@@ -123,7 +127,7 @@ pub fn run(command: ExchangeCommand, data_dir: &Path) -> Result<(), String> {
                     EncodingArg::Windows1252 => TextEncoding::Windows1252,
                     EncodingArg::Utf16 => TextEncoding::Utf16,
                 }),
-                separator: None,
+                separator: separator.as_deref().map(parse_separator).transpose()?,
                 number_style: numbers.map(|style| match style {
                     StyleArg::Plain => NumberStyle::Plain,
                     StyleArg::French => NumberStyle::French,
@@ -157,6 +161,16 @@ pub fn run(command: ExchangeCommand, data_dir: &Path) -> Result<(), String> {
             Ok(())
         }
         ExchangeCommand::Restore { file, yes } => restore(data_dir, &file, yes),
+    }
+}
+
+fn parse_separator(text: &str) -> Result<u8, String> {
+    match text {
+        "tab" | "\\t" => Ok(b'\t'),
+        _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
+        _ => Err(format!(
+            "--separator \"{text}\": give one ASCII character such as ';' or ',', or \"tab\""
+        )),
     }
 }
 
