@@ -364,6 +364,8 @@ fn document_rows_agree_and_name_customers() {
     assert!(analysis.errors[1].reason.contains("Unknown SA"));
     assert_eq!(analysis.records.len(), 1);
     let report = commit(&mut books, &analysis, true).unwrap();
+    // Document 1 is left out whole, with its two rows, and so is document 2.
+    assert_eq!(report.skipped_rows, 3);
     let view = books.view(report.documents[0].1, today()).unwrap();
     assert_eq!(view.document.content.lines[0].vat.rate, dec!(5.5));
 }

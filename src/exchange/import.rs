@@ -166,7 +166,8 @@ pub struct ImportReport {
     pub prices: usize,
     /// Document key of the file, id, and number when issued.
     pub documents: Vec<(String, DocumentId, Option<String>)>,
-    /// Rows left out because they were reported invalid.
+    /// Rows left out because they, or another row of their document, were
+    /// reported invalid.
     pub skipped_rows: usize,
 }
 
@@ -285,13 +286,15 @@ pub fn commit(
     }
     let mut report =
         books.batch(|batch| apply(batch, &analysis.records, &analysis.price_list, &mut None))?;
-    report.skipped_rows = analysis
-        .errors
+    let imported_rows: usize = analysis
+        .records
         .iter()
-        .map(|error| error.line)
-        .filter(|line| *line > 1)
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
+        .map(|record| match record {
+            Record::Document(document) => document.lines.len(),
+            _ => 1,
+        })
+        .sum();
+    report.skipped_rows = analysis.rows.saturating_sub(imported_rows);
     tracing::info!(
         created = report.created,
         updated = report.updated,
