@@ -7,7 +7,10 @@ use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 use facturier::backup::{self, BackupSummary, DataLock};
 use facturier::books::Books;
-use facturier::exchange::{self, CsvDialect, ExportKind, ImportKind, ImportOptions, TextEncoding};
+use facturier::exchange::{
+    self, Analysis, CsvDialect, ExportKind, ImportError, ImportKind, ImportOptions, ImportReport,
+    TextEncoding,
+};
 use facturier::money::NumberStyle;
 
 use super::to_message;
@@ -213,6 +216,22 @@ fn import(
         std::fs::read(file).map_err(|error| format!("cannot read {}: {error}", file.display()))?;
     let mut books = Books::open_exclusive(data_dir).map_err(to_message)?;
     let analysis = exchange::analyse(&mut books, kind, &bytes, options).map_err(to_message)?;
+    print_analysis(file, &analysis);
+    if dry_run {
+        println!("Dry run: nothing was imported.");
+        return Ok(());
+    }
+    let report = exchange::commit(&mut books, &analysis, skip_invalid).map_err(|error| match error {
+        ImportError::InvalidRows(_) => format!(
+            "nothing was imported: {error}\nRun again with --skip-invalid to import the valid rows only."
+        ),
+        ImportError::Store(error) => format!("nothing was imported: {}", to_message(error)),
+    })?;
+    print_report(&report);
+    Ok(())
+}
+
+fn print_analysis(file: &Path, analysis: &Analysis) {
     println!(
         "{}: {} row(s), {}{}, separator '{}', numbers {:?}",
         file.display(),
@@ -236,13 +255,9 @@ fn import(
     for error in &analysis.errors {
         println!("  {error}");
     }
-    if dry_run {
-        println!("Dry run: nothing was imported.");
-        return Ok(());
-    }
-    let report = exchange::commit(&mut books, &analysis, skip_invalid).map_err(|error| {
-        format!("nothing was imported: {error}\nRun again with --skip-invalid to import the valid rows only.")
-    })?;
+}
+
+fn print_report(report: &ImportReport) {
     println!(
         "Imported: {} created, {} updated, {} unchanged, {} price(s) set, {} row(s) skipped",
         report.created, report.updated, report.unchanged, report.prices, report.skipped_rows
@@ -253,7 +268,6 @@ fn import(
             None => println!("  {key} -> draft"),
         }
     }
-    Ok(())
 }
 
 fn export(

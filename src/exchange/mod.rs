@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use export::{CsvDialect, ExportKind, export, export_in};
 pub use fields::{Field, ImportKind};
-pub use import::{Analysis, ImportOptions, ImportReport, RowError, analyse, commit};
+pub use import::{Analysis, ImportError, ImportOptions, ImportReport, RowError, analyse, commit};
 
 /// The character encoding of a CSV file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
