@@ -147,17 +147,77 @@ pub fn today() -> NaiveDate {
 
 pub struct Books {
     store: Store,
+    /// The data folder's exclusive lock, when opened with `open_exclusive`;
+    /// dropping `Books` releases it.
+    lock: Option<crate::backup::DataLock>,
 }
 
 impl Books {
+    /// Opens the books of `data_dir` without taking the folder's lock, so
+    /// short commands can run side by side. A file that is not a database,
+    /// or one written by a newer version, is rejected before anything writes
+    /// to it; the full integrity check is left to `open_exclusive`.
     pub fn open(data_dir: &Path) -> Result<Books> {
         Ok(Books {
-            store: Store::open_in(data_dir)?,
+            store: crate::backup::open_checked(data_dir, false)?,
+            lock: None,
+        })
+    }
+
+    /// Opens the books and holds the data folder's exclusive lock until
+    /// dropped, for the desktop app and long-running commands. A second
+    /// exclusive opener gets `StoreError::AlreadyOpen` instead of waiting on
+    /// SQLite's "database is locked".
+    pub fn open_exclusive(data_dir: &Path) -> Result<Books> {
+        let lock = crate::backup::DataLock::acquire(data_dir)?;
+        Ok(Books {
+            store: crate::backup::open_checked(data_dir, true)?,
+            lock: Some(lock),
         })
     }
 
     pub fn from_store(store: Store) -> Books {
-        Books { store }
+        Books { store, lock: None }
+    }
+
+    /// Closes the database but keeps the data folder's lock, so that a
+    /// restore can replace the file while no other window can open it.
+    /// Returns `None` when these books were opened without the lock.
+    pub fn close_keeping_lock(self) -> Option<crate::backup::DataLock> {
+        self.lock
+    }
+
+    /// Opens the books of `data_dir` under a lock already held, such as the
+    /// one `close_keeping_lock` returned.
+    pub fn open_with_lock(data_dir: &Path, lock: crate::backup::DataLock) -> Result<Books> {
+        Ok(Books {
+            store: crate::backup::open_checked(data_dir, true)?,
+            lock: Some(lock),
+        })
+    }
+
+    /// Returns whether these books hold the data folder's exclusive lock.
+    pub fn holds_lock(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// Runs `operation` in one write transaction: every change it makes
+    /// through the `Batch` is committed together, or none is.
+    pub fn batch<T>(
+        &mut self,
+        mut operation: impl FnMut(&Batch<'_, '_>) -> Result<T>,
+    ) -> Result<T> {
+        self.store.write(|tx| operation(&Batch { tx }))
+    }
+
+    /// Runs `operation` in a transaction that is always rolled back: a
+    /// dry run of the same business operations, which leaves the file as it
+    /// was.
+    pub fn trial<T>(&mut self, operation: impl FnOnce(&Batch<'_, '_>) -> Result<T>) -> Result<T> {
+        let tx = self.store.connection().unchecked_transaction()?;
+        let outcome = operation(&Batch { tx: &tx });
+        tx.rollback()?;
+        outcome
     }
 
     pub fn store(&mut self) -> &mut Store {
@@ -173,22 +233,7 @@ impl Books {
     /// Sets the seller's identity and defaults after checking its
     /// identifiers.
     pub fn set_company(&mut self, company: &Company) -> Result<()> {
-        if company.name.trim().is_empty() {
-            return rejected("the company's legal name is empty: fill in \"name\"");
-        }
-        let party = company.as_party();
-        crate::identifiers::check_party(&party).map_err(StoreError::Rejected)?;
-        if !company.siret.trim().is_empty() && company.siren.trim().is_empty() {
-            return rejected("a SIRET is given without the SIREN: fill in \"siren\" too");
-        }
-        let json = store::json_to(company);
-        self.store.write(|tx| {
-            tx.execute(
-                "INSERT INTO company (id, data) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET data = excluded.data",
-                [&json],
-            )?;
-            Ok(())
-        })?;
+        self.batch(|batch| batch.set_company(company))?;
         tracing::info!("company settings saved");
         Ok(())
     }
@@ -269,19 +314,7 @@ impl Books {
 
     /// Creates a draft of `kind` from its JSON form; returns its id.
     pub fn create_draft(&mut self, kind: DocumentKind, input: &DraftInput) -> Result<DocumentId> {
-        if kind == DocumentKind::CreditNote {
-            return rejected(
-                "credit notes are made by cancelling an invoice (`facturier invoice cancel NUMBER`)",
-            );
-        }
-        self.store.write(|tx| {
-            let (header, content) = build_draft(tx, kind, input)?;
-            let totals = compute_totals(&header, &content, Decimal::ZERO)?;
-            let stage = initial_stage(kind);
-            let id = documents::insert_draft(tx, &header, &content, &totals, stage, None, None)?;
-            settle(tx, id)?;
-            Ok(id)
-        })
+        self.batch(|batch| batch.create_draft(kind, input))
     }
 
     /// Saves a draft edited in the app: overwrites header and content.
@@ -367,7 +400,7 @@ impl Books {
     ///
     /// The issue date is `date`, else the draft's date, else today.
     pub fn issue(&mut self, id: DocumentId, date: Option<NaiveDate>) -> Result<String> {
-        let number = self.store.write(|tx| issue(tx, id, date, today()))?;
+        let number = self.batch(|batch| batch.issue(id, date))?;
         tracing::info!(document = id, "document issued");
         Ok(number)
     }
@@ -384,28 +417,7 @@ impl Books {
         method: &str,
         reference: Option<&str>,
     ) -> Result<i64> {
-        self.store.write(|tx| {
-            let view = view(tx, id, date)?;
-            check_payment(&view, amount, Decimal::ZERO, date)?;
-            let payment = Payment {
-                id: 0,
-                document_id: id,
-                date,
-                amount: view.totals.currency.round(amount),
-                method: normalized_method(method),
-                reference: reference.map(str::to_string),
-            };
-            let payment_id = payments::insert(tx, &payment)?;
-            settle(tx, id)?;
-            journal_payment(
-                tx,
-                Event::PaymentRecorded,
-                &view,
-                payment_id,
-                Some(&payment),
-            )?;
-            Ok(payment_id)
-        })
+        self.batch(|batch| batch.record_payment(id, amount, date, method, reference))
     }
 
     /// Changes a payment. The new amount is checked against what is owed
@@ -456,25 +468,7 @@ impl Books {
         selection: Option<&CreditSelection>,
         date: Option<NaiveDate>,
     ) -> Result<String> {
-        let number = self.store.write(|tx| {
-            let today = date.unwrap_or_else(today);
-            let invoice = view(tx, invoice_id, today)?;
-            let credit_id = draft_credit_note(tx, &invoice, selection, today)?;
-            let number = issue(tx, credit_id, Some(today), today)?;
-            let payload = serde_json::json!({
-                "invoice": invoice.document.number,
-                "credit_note": number,
-                "full": selection.is_none(),
-            });
-            journal::append(
-                tx,
-                Event::Cancelled,
-                Some(invoice_id),
-                invoice.document.number.as_deref(),
-                &payload,
-            )?;
-            Ok(number)
-        })?;
+        let number = self.batch(|batch| batch.cancel(invoice_id, selection, date))?;
         tracing::info!(document = invoice_id, "credit note issued");
         Ok(number)
     }
@@ -1705,4 +1699,190 @@ fn vat_report(tx: &Transaction<'_>, from: NaiveDate, to: NaiveDate) -> Result<Ve
             },
         )
         .collect()
+}
+
+/// The business operations that an import or the demo company chains in
+/// one transaction. Each method applies the same rules as the `Books`
+/// method of the same name, which calls it.
+pub struct Batch<'t, 'c> {
+    tx: &'t Transaction<'c>,
+}
+
+impl Batch<'_, '_> {
+    pub fn company(&self) -> Result<Option<Company>> {
+        load_company(self.tx)
+    }
+
+    /// Sets the seller's identity and defaults, as `Books::set_company` does.
+    pub fn set_company(&self, company: &Company) -> Result<()> {
+        if company.name.trim().is_empty() {
+            return rejected("the company's legal name is empty: fill in \"name\"");
+        }
+        let party = company.as_party();
+        crate::identifiers::check_party(&party).map_err(StoreError::Rejected)?;
+        if !company.siret.trim().is_empty() && company.siren.trim().is_empty() {
+            return rejected("a SIRET is given without the SIREN: fill in \"siren\" too");
+        }
+        let json = store::json_to(company);
+        self.tx.execute(
+            "INSERT INTO company (id, data) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+            [&json],
+        )?;
+        Ok(())
+    }
+
+    /// Lists every customer, archived ones included.
+    pub fn customers(&self) -> Result<Vec<Customer>> {
+        customers::list(self.tx, "", true)
+    }
+
+    pub fn add_customer(&self, customer: &Customer) -> Result<i64> {
+        customers::insert(self.tx, customer)
+    }
+
+    pub fn update_customer(&self, customer: &Customer) -> Result<()> {
+        customers::update(self.tx, customer)
+    }
+
+    /// Lists every product, archived ones included.
+    pub fn products(&self) -> Result<Vec<catalog::Product>> {
+        catalog::list_products(self.tx, "", true)
+    }
+
+    pub fn add_product(&self, product: &catalog::Product) -> Result<i64> {
+        catalog::insert_product(self.tx, product)
+    }
+
+    pub fn update_product(&self, product: &catalog::Product) -> Result<()> {
+        catalog::update_product(self.tx, product)
+    }
+
+    pub fn price_lists(&self) -> Result<Vec<catalog::PriceList>> {
+        catalog::list_price_lists(self.tx)
+    }
+
+    pub fn add_price_list(&self, list: &catalog::PriceList) -> Result<i64> {
+        catalog::insert_price_list(self.tx, list)
+    }
+
+    /// Returns the price of a product in a price list on a date.
+    pub fn price_on(
+        &self,
+        price_list_id: i64,
+        product_id: i64,
+        date: NaiveDate,
+    ) -> Result<Option<catalog::PriceListItem>> {
+        catalog::price_on(self.tx, price_list_id, product_id, date)
+    }
+
+    /// Sets a catalogue price; unlike `Books::set_price` it leaves drafts as
+    /// they are, because an import sets many prices and reprices nothing.
+    pub fn set_price(&self, item: &catalog::PriceListItem) -> Result<()> {
+        catalog::set_price(self.tx, item)
+    }
+
+    /// Creates a draft of `kind` from its JSON form; returns its id.
+    pub fn create_draft(&self, kind: DocumentKind, input: &DraftInput) -> Result<DocumentId> {
+        if kind == DocumentKind::CreditNote {
+            return rejected(
+                "credit notes are made by cancelling an invoice (`facturier invoice cancel NUMBER`)",
+            );
+        }
+        let (header, content) = build_draft(self.tx, kind, input)?;
+        let totals = compute_totals(&header, &content, Decimal::ZERO)?;
+        let stage = initial_stage(kind);
+        let id = documents::insert_draft(self.tx, &header, &content, &totals, stage, None, None)?;
+        settle(self.tx, id)?;
+        Ok(id)
+    }
+
+    /// Issues a draft, as `Books::issue` does.
+    pub fn issue(&self, id: DocumentId, date: Option<NaiveDate>) -> Result<String> {
+        issue(self.tx, id, date, today())
+    }
+
+    /// Records a payment, as `Books::record_payment` does.
+    pub fn record_payment(
+        &self,
+        id: DocumentId,
+        amount: Decimal,
+        date: NaiveDate,
+        method: &str,
+        reference: Option<&str>,
+    ) -> Result<i64> {
+        let tx = self.tx;
+        let view = view(tx, id, date)?;
+        check_payment(&view, amount, Decimal::ZERO, date)?;
+        let payment = Payment {
+            id: 0,
+            document_id: id,
+            date,
+            amount: view.totals.currency.round(amount),
+            method: normalized_method(method),
+            reference: reference.map(str::to_string),
+        };
+        let payment_id = payments::insert(tx, &payment)?;
+        settle(tx, id)?;
+        journal_payment(
+            tx,
+            Event::PaymentRecorded,
+            &view,
+            payment_id,
+            Some(&payment),
+        )?;
+        Ok(payment_id)
+    }
+
+    /// Cancels an issued invoice by a credit note, as `Books::cancel` does.
+    pub fn cancel(
+        &self,
+        invoice_id: DocumentId,
+        selection: Option<&CreditSelection>,
+        date: Option<NaiveDate>,
+    ) -> Result<String> {
+        let tx = self.tx;
+        let today = date.unwrap_or_else(today);
+        let invoice = view(tx, invoice_id, today)?;
+        let credit_id = draft_credit_note(tx, &invoice, selection, today)?;
+        let number = issue(tx, credit_id, Some(today), today)?;
+        let payload = serde_json::json!({
+            "invoice": invoice.document.number,
+            "credit_note": number,
+            "full": selection.is_none(),
+        });
+        journal::append(
+            tx,
+            Event::Cancelled,
+            Some(invoice_id),
+            invoice.document.number.as_deref(),
+            &payload,
+        )?;
+        Ok(number)
+    }
+
+    pub fn view(&self, id: DocumentId, today: NaiveDate) -> Result<DocumentView> {
+        view(self.tx, id, today)
+    }
+
+    /// Runs `operation` inside a savepoint: when it fails, its changes are
+    /// undone and the rest of the transaction goes on.
+    pub fn savepoint<T>(&self, operation: impl FnOnce(&Self) -> Result<T>) -> Result<T> {
+        self.tx.execute_batch("SAVEPOINT batch_item")?;
+        match operation(self) {
+            Ok(value) => {
+                self.tx.execute_batch("RELEASE batch_item")?;
+                Ok(value)
+            }
+            Err(error) => {
+                self.tx
+                    .execute_batch("ROLLBACK TO batch_item; RELEASE batch_item")?;
+                Err(error)
+            }
+        }
+    }
+
+    /// Returns the transaction itself, for reads this type does not cover.
+    pub fn transaction(&self) -> &Transaction<'_> {
+        self.tx
+    }
 }

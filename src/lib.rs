@@ -2,11 +2,14 @@
 //! numbering and the append-only store. Nothing here depends on a GUI; the
 //! desktop app and the command line are both clients of this crate.
 
+pub mod backup;
 pub mod books;
 pub mod calc;
 pub mod compliance;
+pub mod demo;
 pub mod document;
 pub mod einvoice;
+pub mod exchange;
 pub mod identifiers;
 pub mod input;
 pub mod journal;

@@ -1,5 +1,6 @@
 //! The command line: `facturier [--data-dir DIR] COMMAND`.
 
+mod exchange;
 mod json;
 mod text;
 
@@ -90,6 +91,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    #[command(flatten)]
+    Exchange(exchange::ExchangeCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -347,8 +350,10 @@ pub enum SeriesCommand {
 
 /// Runs a command; the error is printed by the caller.
 pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
-    let Some(command) = cli.command else {
-        return text::welcome(&mut open(data_dir)?, data_dir);
+    let command = match cli.command {
+        None => return text::welcome(&mut open(data_dir)?, data_dir),
+        Some(Command::Exchange(command)) => return exchange::run(command, data_dir),
+        Some(command) => command,
     };
     let mut books = open(data_dir)?;
     match command {
@@ -412,6 +417,7 @@ pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
             Ok(())
         }
         Command::Verify { json } => verify(&mut books, json),
+        Command::Exchange(command) => exchange::run(command, data_dir),
     }
 }
 

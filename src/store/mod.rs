@@ -25,6 +25,11 @@ use rust_decimal::Decimal;
 /// migration is never edited: changes go in a new file.
 const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
 
+/// The schema version this build writes: the number of migrations it knows.
+pub fn known_schema_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
 /// Name of the database file inside the data folder.
 pub const DATABASE_FILE: &str = "facturier.sqlite3";
 
@@ -58,6 +63,16 @@ pub enum StoreError {
         value: String,
         reason: String,
     },
+    /// The database file cannot be used as it is (damaged, not a SQLite
+    /// file, or written by a newer version); nothing was written to it.
+    #[error("{problem}. {advice}")]
+    CannotOpen { problem: String, advice: String },
+    /// Another Facturier window or long-running command holds the data
+    /// folder's exclusive lock.
+    #[error(
+        "Facturier is already open on this data folder ({path}): close the other Facturier window or wait for the other command to finish, then try again"
+    )]
+    AlreadyOpen { path: PathBuf },
     #[error("{0}")]
     Rejected(String),
 }

@@ -1,0 +1,660 @@
+//! The columns an import understands, the header names recognised for each
+//! (English and French, as spreadsheets and other invoicing programs write
+//! them), and the parsing of dates and country names.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Kind of records a CSV file imports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    Customers,
+    /// Products and services, with their prices into a price list.
+    Products,
+    /// Quotes, orders or invoices, one row per line, grouped by `document`.
+    Documents,
+}
+
+/// A column an import understands. The export writes these names as its
+/// headers (see `Field::key`), so an export reads back without a mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Name,
+    Siren,
+    Siret,
+    VatId,
+    AddressLine1,
+    AddressLine2,
+    Postcode,
+    City,
+    Country,
+    Email,
+    Currency,
+    Code,
+    Description,
+    Unit,
+    Price,
+    VatCategory,
+    VatRate,
+    ExemptionReason,
+    Nature,
+    Document,
+    Kind,
+    Customer,
+    CustomerSiren,
+    CustomerVatId,
+    IssueDate,
+    DeliveryDate,
+    ProductCode,
+    Quantity,
+    UnitPrice,
+    DiscountPercent,
+    DiscountAmount,
+    Status,
+    Note,
+    PurchaseOrderRef,
+}
+
+impl Field {
+    /// Returns the canonical header name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Siren => "siren",
+            Field::Siret => "siret",
+            Field::VatId => "vat_id",
+            Field::AddressLine1 => "address_line1",
+            Field::AddressLine2 => "address_line2",
+            Field::Postcode => "postcode",
+            Field::City => "city",
+            Field::Country => "country",
+            Field::Email => "email",
+            Field::Currency => "currency",
+            Field::Code => "code",
+            Field::Description => "description",
+            Field::Unit => "unit",
+            Field::Price => "price",
+            Field::VatCategory => "vat_category",
+            Field::VatRate => "vat_rate",
+            Field::ExemptionReason => "exemption_reason",
+            Field::Nature => "nature",
+            Field::Document => "document",
+            Field::Kind => "kind",
+            Field::Customer => "customer",
+            Field::CustomerSiren => "customer_siren",
+            Field::CustomerVatId => "customer_vat_id",
+            Field::IssueDate => "issue_date",
+            Field::DeliveryDate => "delivery_date",
+            Field::ProductCode => "product_code",
+            Field::Quantity => "quantity",
+            Field::UnitPrice => "unit_price",
+            Field::DiscountPercent => "discount_percent",
+            Field::DiscountAmount => "discount_amount",
+            Field::Status => "status",
+            Field::Note => "note",
+            Field::PurchaseOrderRef => "purchase_order_ref",
+        }
+    }
+
+    /// Whether the column contains numbers, whose decimal style is detected
+    /// per file.
+    pub fn is_number(self) -> bool {
+        matches!(
+            self,
+            Field::Price
+                | Field::VatRate
+                | Field::Quantity
+                | Field::UnitPrice
+                | Field::DiscountPercent
+                | Field::DiscountAmount
+        )
+    }
+}
+
+impl ImportKind {
+    /// Returns the columns of this kind with the header names recognised
+    /// for each, written normalized (see `normalize_header`).
+    pub fn columns(self) -> &'static [(Field, &'static [&'static str])] {
+        match self {
+            ImportKind::Customers => CUSTOMER_COLUMNS,
+            ImportKind::Products => PRODUCT_COLUMNS,
+            ImportKind::Documents => DOCUMENT_COLUMNS,
+        }
+    }
+
+    /// Columns without which no row can be imported.
+    pub fn required(self) -> &'static [Field] {
+        match self {
+            ImportKind::Customers => &[Field::Name],
+            ImportKind::Products => &[Field::Code, Field::Name],
+            ImportKind::Documents => &[Field::Document, Field::Quantity],
+        }
+    }
+}
+
+const CUSTOMER_COLUMNS: &[(Field, &[&str])] = &[
+    (
+        Field::Name,
+        &[
+            "name",
+            "legalname",
+            "companyname",
+            "company",
+            "customer",
+            "customername",
+            "client",
+            "nomclient",
+            "nom",
+            "raisonsociale",
+            "societe",
+            "denomination",
+        ],
+    ),
+    (Field::Siren, &["siren", "nsiren", "numerosiren"]),
+    (Field::Siret, &["siret", "nsiret", "numerosiret"]),
+    (
+        Field::VatId,
+        &[
+            "vatid",
+            "vatnumber",
+            "vat",
+            "vatno",
+            "tvaintracommunautaire",
+            "ntva",
+            "numerotva",
+            "tva",
+            "tvaintra",
+            "ustidnr",
+        ],
+    ),
+    (
+        Field::AddressLine1,
+        &[
+            "addressline1",
+            "address",
+            "address1",
+            "street",
+            "adresse",
+            "adresse1",
+            "rue",
+        ],
+    ),
+    (
+        Field::AddressLine2,
+        &[
+            "addressline2",
+            "address2",
+            "adresse2",
+            "complementadresse",
+            "complement",
+            "region",
+        ],
+    ),
+    (
+        Field::Postcode,
+        &[
+            "postcode",
+            "postalcode",
+            "zip",
+            "zipcode",
+            "codepostal",
+            "cp",
+            "plz",
+        ],
+    ),
+    (
+        Field::City,
+        &["city", "town", "ville", "localite", "commune", "ort"],
+    ),
+    (
+        Field::Country,
+        &["country", "countrycode", "pays", "codepays", "land"],
+    ),
+    (
+        Field::Email,
+        &["email", "mail", "courriel", "emailaddress", "adressemail"],
+    ),
+    (Field::Currency, &["currency", "devise", "monnaie"]),
+];
+
+const PRODUCT_COLUMNS: &[(Field, &[&str])] = &[
+    (
+        Field::Code,
+        &[
+            "code",
+            "sku",
+            "productcode",
+            "itemcode",
+            "productid",
+            "reference",
+            "ref",
+            "article",
+            "codearticle",
+            "artikelnummer",
+        ],
+    ),
+    (
+        Field::Name,
+        &[
+            "name",
+            "productname",
+            "product",
+            "item",
+            "designation",
+            "libelle",
+            "nom",
+            "produit",
+            "bezeichnung",
+        ],
+    ),
+    (
+        Field::Description,
+        &[
+            "description",
+            "details",
+            "descriptif",
+            "beschreibung",
+            "quantityperunit",
+        ],
+    ),
+    (
+        Field::Unit,
+        &["unit", "unite", "unitcode", "uom", "einheit"],
+    ),
+    (
+        Field::Price,
+        &[
+            "price",
+            "unitprice",
+            "priceexclvat",
+            "netprice",
+            "prix",
+            "prixht",
+            "prixunitaire",
+            "prixunitaireht",
+            "tarif",
+            "puht",
+            "preis",
+        ],
+    ),
+    (
+        Field::VatCategory,
+        &["vatcategory", "categorietva", "vatcode", "codetva"],
+    ),
+    (
+        Field::VatRate,
+        &[
+            "vatrate",
+            "vat",
+            "vatpercent",
+            "tva",
+            "tauxtva",
+            "taux",
+            "taxrate",
+            "mwst",
+            "ust",
+        ],
+    ),
+    (
+        Field::ExemptionReason,
+        &["exemptionreason", "motifexoneration", "mentionexoneration"],
+    ),
+    (Field::Nature, &["nature", "type", "kind", "goodsorservice"]),
+];
+
+const DOCUMENT_COLUMNS: &[(Field, &[&str])] = &[
+    (
+        Field::Document,
+        &[
+            "document",
+            "documentkey",
+            "number",
+            "invoice",
+            "invoicenumber",
+            "invoiceid",
+            "orderid",
+            "order",
+            "numero",
+            "numerofacture",
+            "nfacture",
+            "facture",
+            "piece",
+            "ndocument",
+        ],
+    ),
+    (
+        Field::Kind,
+        &["kind", "documenttype", "type", "typedocument"],
+    ),
+    (
+        Field::Customer,
+        &[
+            "customer",
+            "customername",
+            "client",
+            "companyname",
+            "nomclient",
+            "raisonsociale",
+            "buyer",
+        ],
+    ),
+    (
+        Field::CustomerSiren,
+        &["customersiren", "sirenclient", "siren"],
+    ),
+    (
+        Field::CustomerVatId,
+        &[
+            "customervatid",
+            "tvaclient",
+            "customervatnumber",
+            "buyervatid",
+        ],
+    ),
+    (
+        Field::IssueDate,
+        &[
+            "issuedate",
+            "date",
+            "invoicedate",
+            "orderdate",
+            "datefacture",
+            "datedefacture",
+            "dateemission",
+        ],
+    ),
+    (
+        Field::DeliveryDate,
+        &[
+            "deliverydate",
+            "shippeddate",
+            "datelivraison",
+            "datedelivraison",
+        ],
+    ),
+    (Field::Currency, &["currency", "devise"]),
+    (
+        Field::ProductCode,
+        &[
+            "productcode",
+            "productid",
+            "sku",
+            "itemcode",
+            "codearticle",
+            "reference",
+            "article",
+        ],
+    ),
+    (
+        Field::Description,
+        &[
+            "description",
+            "designation",
+            "libelle",
+            "productname",
+            "item",
+        ],
+    ),
+    (
+        Field::Quantity,
+        &["quantity", "qty", "quantite", "qte", "menge"],
+    ),
+    (Field::Unit, &["unit", "unite", "unitcode"]),
+    (
+        Field::UnitPrice,
+        &[
+            "unitprice",
+            "price",
+            "prixunitaire",
+            "prixunitaireht",
+            "puht",
+            "prix",
+        ],
+    ),
+    (
+        Field::DiscountPercent,
+        &[
+            "discountpercent",
+            "discount",
+            "remise",
+            "remisepourcent",
+            "rabatt",
+        ],
+    ),
+    (
+        Field::DiscountAmount,
+        &["discountamount", "montantremise", "remisemontant"],
+    ),
+    (
+        Field::VatCategory,
+        &["vatcategory", "categorietva", "vatcode"],
+    ),
+    (
+        Field::VatRate,
+        &["vatrate", "vat", "tva", "tauxtva", "taxrate"],
+    ),
+    (
+        Field::ExemptionReason,
+        &["exemptionreason", "motifexoneration"],
+    ),
+    (Field::Status, &["status", "state", "statut", "etat"]),
+    (Field::Note, &["note", "notes", "comment", "commentaire"]),
+    (
+        Field::PurchaseOrderRef,
+        &[
+            "purchaseorderref",
+            "purchaseorder",
+            "ponumber",
+            "bondecommande",
+        ],
+    ),
+];
+
+/// Lowercases a header, drops accents and keeps letters and digits only, so
+/// "N° TVA", "n_tva" and "NTVA" compare equal.
+pub fn normalize_header(header: &str) -> String {
+    header
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(fold_accent)
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        other => other,
+    }
+}
+
+/// Maps each header to a column: a header named in `overrides` takes that
+/// column (or none, when mapped to `None`), the others are recognised by
+/// name. A column is taken by the first header that claims it.
+pub fn map_headers(
+    kind: ImportKind,
+    headers: &[String],
+    overrides: &BTreeMap<String, Option<Field>>,
+) -> Vec<Option<Field>> {
+    let mut taken: Vec<Field> = overrides.values().flatten().copied().collect();
+    headers
+        .iter()
+        .map(|header| {
+            if let Some(field) = overrides.get(header) {
+                return *field;
+            }
+            let normalized = normalize_header(header);
+            let field = kind
+                .columns()
+                .iter()
+                .find(|(field, names)| {
+                    !taken.contains(field) && names.contains(&normalized.as_str())
+                })
+                .map(|(field, _)| *field)?;
+            taken.push(field);
+            Some(field)
+        })
+        .collect()
+}
+
+/// Parses a date written as 2026-03-02, 02/03/2026 (day first, as in France),
+/// 02.03.2026, or an ISO date followed by a time.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let trimmed = text.trim();
+    let date_part = trimmed.split(['T', ' ']).next().unwrap_or(trimmed);
+    ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d"]
+        .iter()
+        .find_map(|format| NaiveDate::parse_from_str(date_part, format).ok())
+        .ok_or_else(|| format!("\"{trimmed}\" is not a date: write it as 2026-03-02 or 02/03/2026"))
+}
+
+/// Reads a country as an ISO 3166-1 alpha-2 code, or as its English or
+/// French name for the countries listed here.
+pub fn parse_country(text: &str) -> Result<String, String> {
+    let trimmed = text.trim();
+    if trimmed.len() == 2 && trimmed.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Ok(trimmed.to_ascii_uppercase());
+    }
+    let normalized = normalize_header(trimmed);
+    COUNTRY_NAMES
+        .iter()
+        .find(|(_, names)| names.contains(&normalized.as_str()))
+        .map(|(code, _)| code.to_string())
+        .ok_or_else(|| {
+            format!("\"{trimmed}\" is not a known country: write its two-letter ISO code, such as FR, DE or US")
+        })
+}
+
+/// Country names, normalized, for the EU members and frequent trading
+/// partners.
+const COUNTRY_NAMES: &[(&str, &[&str])] = &[
+    ("AR", &["argentina", "argentine"]),
+    ("AT", &["austria", "autriche", "osterreich"]),
+    ("AU", &["australia", "australie"]),
+    ("BE", &["belgium", "belgique", "belgie"]),
+    ("BG", &["bulgaria", "bulgarie"]),
+    ("BR", &["brazil", "bresil", "brasil"]),
+    ("CA", &["canada"]),
+    ("CH", &["switzerland", "suisse", "schweiz"]),
+    ("CN", &["china", "chine"]),
+    ("CY", &["cyprus", "chypre"]),
+    (
+        "CZ",
+        &["czechia", "czechrepublic", "republiquetcheque", "tchequie"],
+    ),
+    ("DE", &["germany", "allemagne", "deutschland"]),
+    ("DK", &["denmark", "danemark"]),
+    ("EE", &["estonia", "estonie"]),
+    ("ES", &["spain", "espagne", "espana"]),
+    ("FI", &["finland", "finlande"]),
+    ("FR", &["france"]),
+    (
+        "GB",
+        &[
+            "uk",
+            "unitedkingdom",
+            "greatbritain",
+            "royaumeuni",
+            "england",
+        ],
+    ),
+    ("GR", &["greece", "grece"]),
+    ("HR", &["croatia", "croatie"]),
+    ("HU", &["hungary", "hongrie"]),
+    ("IE", &["ireland", "irlande"]),
+    ("IT", &["italy", "italie", "italia"]),
+    ("JP", &["japan", "japon"]),
+    ("LT", &["lithuania", "lituanie"]),
+    ("LU", &["luxembourg"]),
+    ("LV", &["latvia", "lettonie"]),
+    ("MA", &["morocco", "maroc"]),
+    ("MC", &["monaco"]),
+    ("MT", &["malta", "malte"]),
+    ("MX", &["mexico", "mexique"]),
+    ("NL", &["netherlands", "paysbas", "holland", "nederland"]),
+    ("NO", &["norway", "norvege"]),
+    ("PL", &["poland", "pologne", "polska"]),
+    ("PT", &["portugal"]),
+    ("RO", &["romania", "roumanie"]),
+    ("SE", &["sweden", "suede", "sverige"]),
+    ("SI", &["slovenia", "slovenie"]),
+    ("SK", &["slovakia", "slovaquie"]),
+    ("TN", &["tunisia", "tunisie"]),
+    (
+        "US",
+        &["usa", "unitedstates", "unitedstatesofamerica", "etatsunis"],
+    ),
+    ("VE", &["venezuela"]),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_normalize_accents_and_punctuation() {
+        assert_eq!(normalize_header("N° TVA"), "ntva");
+        assert_eq!(normalize_header("Prix unitaire HT"), "prixunitaireht");
+        assert_eq!(normalize_header("vat_id"), "vatid");
+        assert_eq!(normalize_header("Désignation"), "designation");
+    }
+
+    #[test]
+    fn french_and_english_headers_map() {
+        let headers: Vec<String> = ["Référence", "Désignation", "Prix HT", "TVA", "Colour"]
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+        let mapped = map_headers(ImportKind::Products, &headers, &BTreeMap::new());
+        assert_eq!(
+            mapped,
+            vec![
+                Some(Field::Code),
+                Some(Field::Name),
+                Some(Field::Price),
+                Some(Field::VatRate),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn overrides_win_over_recognised_names() {
+        let headers = vec!["name".to_string(), "label".to_string()];
+        let overrides = BTreeMap::from([
+            ("label".to_string(), Some(Field::Name)),
+            ("name".to_string(), Some(Field::Code)),
+        ]);
+        let mapped = map_headers(ImportKind::Products, &headers, &overrides);
+        assert_eq!(mapped, vec![Some(Field::Code), Some(Field::Name)]);
+    }
+
+    #[test]
+    fn dates_in_iso_and_french_order() {
+        let expected = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        assert_eq!(parse_date("2026-03-02"), Ok(expected));
+        assert_eq!(parse_date("02/03/2026"), Ok(expected));
+        assert_eq!(parse_date("02.03.2026"), Ok(expected));
+        assert_eq!(parse_date("2026-03-02 00:00:00"), Ok(expected));
+        assert!(parse_date("March 2").is_err());
+    }
+
+    #[test]
+    fn countries_by_code_or_name() {
+        assert_eq!(parse_country("fr"), Ok("FR".to_string()));
+        assert_eq!(parse_country("Germany"), Ok("DE".to_string()));
+        assert_eq!(parse_country("États-Unis"), Ok("US".to_string()));
+        assert!(parse_country("Atlantis").is_err());
+    }
+}

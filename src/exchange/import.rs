@@ -1,0 +1,1196 @@
+//! Importing CSV files in two steps. `analyse` reads the file, checks every
+//! row, and tries the whole import in a transaction that is rolled back, so
+//! it reports every invalid row (line, column, reason) and writes nothing.
+//! `commit` then imports the valid records in one transaction: all of them,
+//! or none when a row is invalid and the user did not choose to skip it.
+//!
+//! Customers are matched to existing ones by SIREN, then VAT id, then exact
+//! legal name, and products by code, so importing the same file twice
+//! updates records instead of duplicating them. Documents go through
+//! `Batch::create_draft` and `Batch::issue`, so totals and numbers are the
+//! core's.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::fields::{Field, ImportKind, map_headers, parse_country, parse_date};
+use super::{CsvRow, CsvTable, TextEncoding, read_table};
+use crate::books::{Batch, Books};
+use crate::document::{Address, DocumentId, DocumentKind, Party};
+use crate::identifiers::compact;
+use crate::input::{DecimalText, DiscountInput, DraftInput, LineInput, VatInput};
+use crate::money::{Currency, NumberStyle, parse_decimal};
+use crate::store::{Customer, PriceList, PriceListItem, Product, ProductNature, StoreError};
+use crate::vat::{Vat, VatCategory};
+
+/// Name of the price list that imported prices go to when none is chosen.
+pub const DEFAULT_PRICE_LIST: &str = "Tarif général";
+
+/// Choices that override what `analyse` detects.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub encoding: Option<TextEncoding>,
+    pub separator: Option<u8>,
+    pub number_style: Option<NumberStyle>,
+    /// Header name to column; `None` ignores that header.
+    pub mapping: BTreeMap<String, Option<Field>>,
+    /// Price list for product prices (created when missing).
+    pub price_list: Option<String>,
+}
+
+/// An invalid row: where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// File line, from 1 (the header is line 1).
+    pub line: u64,
+    /// The header of the column at fault, or empty for the whole row.
+    pub column: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "line {}: {}", self.line, self.reason)
+        } else {
+            write!(
+                f,
+                "line {}, column \"{}\": {}",
+                self.line, self.column, self.reason
+            )
+        }
+    }
+}
+
+/// A customer row ready to import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerRecord {
+    pub line: u64,
+    pub customer: Customer,
+    /// Columns the row gives a value for. On re-import, a matched customer
+    /// keeps its own value wherever the row gives none.
+    pub given: Vec<Field>,
+}
+
+/// A product row ready to import, with its price when the file gives one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProductRecord {
+    pub line: u64,
+    pub product: Product,
+    pub price: Option<Decimal>,
+    /// Columns the row gives a value for. On re-import, a product with the
+    /// same code keeps its own description, unit and nature wherever the row
+    /// gives none.
+    pub given: Vec<Field>,
+}
+
+/// A document built from the rows sharing one document key.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentRecord {
+    /// Lines of the file that make up the document.
+    pub lines: Vec<u64>,
+    /// The document key of the file.
+    pub key: String,
+    pub kind: DocumentKind,
+    pub customer: CustomerReference,
+    pub issue_date: Option<NaiveDate>,
+    /// Whether the file's status column requests issuing the document.
+    pub issue: bool,
+    #[serde(skip)]
+    pub input: DraftInput,
+}
+
+/// The customer a document row names: legal name, SIREN or VAT id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CustomerReference {
+    pub name: String,
+    pub siren: Option<String>,
+    pub vat_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Record {
+    Customer(CustomerRecord),
+    Product(ProductRecord),
+    Document(Box<DocumentRecord>),
+}
+
+impl Record {
+    fn first_line(&self) -> u64 {
+        match self {
+            Record::Customer(record) => record.line,
+            Record::Product(record) => record.line,
+            Record::Document(record) => record.lines.first().copied().unwrap_or(0),
+        }
+    }
+}
+
+/// Result of `analyse`: the file's valid records and its invalid rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub kind: ImportKind,
+    pub encoding: TextEncoding,
+    pub had_bom: bool,
+    pub separator: char,
+    pub number_style: NumberStyle,
+    /// Each header of the file with the column it was mapped to.
+    pub columns: Vec<(String, Option<Field>)>,
+    /// The first rows as read, for a preview.
+    pub preview: Vec<Vec<String>>,
+    /// Data rows in the file.
+    pub rows: usize,
+    pub price_list: String,
+    /// The valid records, in file order.
+    pub records: Vec<Record>,
+    /// Every invalid row, in file order.
+    pub errors: Vec<RowError>,
+}
+
+impl Analysis {
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// Counts and documents that `commit` imported.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Prices set in the price list.
+    pub prices: usize,
+    /// Document key of the file, id, and number when issued.
+    pub documents: Vec<(String, DocumentId, Option<String>)>,
+    /// Rows left out because they, or another row of their document, were
+    /// reported invalid.
+    pub skipped_rows: usize,
+}
+
+/// Reason `commit` imported nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{} invalid row(s); fix them, or import with the invalid rows skipped:\n{}", .0.len(), list_errors(.0))]
+    InvalidRows(Vec<RowError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn list_errors(errors: &[RowError]) -> String {
+    errors
+        .iter()
+        .map(|error| format!("  {error}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// How many rows the preview keeps.
+const PREVIEW_ROWS: usize = 5;
+
+/// Reads and checks a CSV file, and tries the import without keeping it.
+/// An unreadable file gives `Err`; invalid rows are listed in the analysis.
+pub fn analyse(
+    books: &mut Books,
+    kind: ImportKind,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<Analysis, StoreError> {
+    let table =
+        read_table(bytes, options.encoding, options.separator).map_err(StoreError::Rejected)?;
+    let mapped = map_headers(kind, &table.headers, &options.mapping);
+    let number_style = options
+        .number_style
+        .unwrap_or_else(|| detect_number_style(&table, &mapped));
+    let price_list = options
+        .price_list
+        .clone()
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_PRICE_LIST.to_string());
+    let mut analysis = Analysis {
+        kind,
+        encoding: table.encoding,
+        had_bom: table.had_bom,
+        separator: char::from(table.separator),
+        number_style,
+        columns: table
+            .headers
+            .iter()
+            .cloned()
+            .zip(mapped.iter().copied())
+            .collect(),
+        preview: table
+            .rows
+            .iter()
+            .take(PREVIEW_ROWS)
+            .map(|row| row.fields.clone())
+            .collect(),
+        rows: table.rows.len(),
+        price_list,
+        records: Vec::new(),
+        errors: Vec::new(),
+    };
+    let missing: Vec<&str> = kind
+        .required()
+        .iter()
+        .filter(|field| !mapped.contains(&Some(**field)))
+        .map(|field| field.key())
+        .collect();
+    if !missing.is_empty() {
+        analysis.errors.push(RowError {
+            line: 1,
+            column: String::new(),
+            reason: format!(
+                "no column is mapped to {}: rename a header or map it in the import options",
+                missing.join(", ")
+            ),
+        });
+        return Ok(analysis);
+    }
+    let reader = RowReader {
+        headers: &table.headers,
+        mapped: &mapped,
+        style: number_style,
+    };
+    let (records, mut errors) = reader.records(kind, &table.rows);
+
+    let price_list_name = analysis.price_list.clone();
+    let failures = books.trial(|batch| {
+        let mut failures = Vec::new();
+        apply(batch, &records, &price_list_name, &mut Some(&mut failures))?;
+        Ok(failures)
+    })?;
+    let failed_lines: Vec<u64> = failures.iter().map(|error| error.line).collect();
+    errors.extend(failures);
+    errors.sort_by_key(|error| error.line);
+    analysis.records = records
+        .into_iter()
+        .filter(|record| !failed_lines.contains(&record.first_line()))
+        .collect();
+    analysis.errors = errors;
+    Ok(analysis)
+}
+
+/// Imports the valid records of `analysis` in one transaction. With
+/// invalid rows, nothing is imported unless `skip_invalid` is set.
+pub fn commit(
+    books: &mut Books,
+    analysis: &Analysis,
+    skip_invalid: bool,
+) -> Result<ImportReport, ImportError> {
+    if !analysis.errors.is_empty() && !skip_invalid {
+        return Err(ImportError::InvalidRows(analysis.errors.clone()));
+    }
+    let mut report =
+        books.batch(|batch| apply(batch, &analysis.records, &analysis.price_list, &mut None))?;
+    let imported_rows: usize = analysis
+        .records
+        .iter()
+        .map(|record| match record {
+            Record::Document(document) => document.lines.len(),
+            _ => 1,
+        })
+        .sum();
+    report.skipped_rows = analysis.rows.saturating_sub(imported_rows);
+    tracing::info!(
+        created = report.created,
+        updated = report.updated,
+        documents = report.documents.len(),
+        "import committed"
+    );
+    Ok(report)
+}
+
+fn parse_all(
+    rows: &[CsvRow],
+    mut parse: impl FnMut(&CsvRow) -> Result<Record, Vec<RowError>>,
+) -> (Vec<Record>, Vec<RowError>) {
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    for row in rows {
+        match parse(row) {
+            Ok(record) => records.push(record),
+            Err(row_errors) => errors.extend(row_errors),
+        }
+    }
+    (records, errors)
+}
+
+/// Chooses the decimal style of a file from its number columns: French
+/// when a value has a decimal comma, English when a comma groups thousands
+/// before a decimal dot, plain otherwise.
+fn detect_number_style(table: &CsvTable, mapped: &[Option<Field>]) -> NumberStyle {
+    let mut french = false;
+    for row in &table.rows {
+        for (value, field) in row.fields.iter().zip(mapped) {
+            if !field.is_some_and(Field::is_number) {
+                continue;
+            }
+            if let Some(comma) = value.rfind(',') {
+                if value[comma..].contains('.') {
+                    return NumberStyle::English;
+                }
+                french = true;
+            }
+        }
+    }
+    if french {
+        NumberStyle::French
+    } else {
+        NumberStyle::Plain
+    }
+}
+
+/// Reads the mapped values of one row.
+struct RowReader<'a> {
+    headers: &'a [String],
+    mapped: &'a [Option<Field>],
+    style: NumberStyle,
+}
+
+/// Collects the errors of one row while its fields are read.
+struct RowCheck<'r> {
+    row: &'r CsvRow,
+    errors: Vec<RowError>,
+}
+
+impl RowReader<'_> {
+    /// Parses every row into records of `kind`, collecting the invalid rows.
+    fn records(&self, kind: ImportKind, rows: &[CsvRow]) -> (Vec<Record>, Vec<RowError>) {
+        match kind {
+            ImportKind::Customers => {
+                parse_all(rows, |row| self.customer(row).map(Record::Customer))
+            }
+            ImportKind::Products => parse_all(rows, |row| self.product(row).map(Record::Product)),
+            ImportKind::Documents => self.documents(rows),
+        }
+    }
+
+    fn header(&self, field: Field) -> String {
+        self.mapped
+            .iter()
+            .position(|mapped| *mapped == Some(field))
+            .and_then(|index| self.headers.get(index))
+            .cloned()
+            .unwrap_or_else(|| field.key().to_string())
+    }
+
+    /// Lists the mapped columns that have a value in `row`.
+    fn given(&self, row: &CsvRow) -> Vec<Field> {
+        self.mapped
+            .iter()
+            .zip(&row.fields)
+            .filter(|(_, value)| !value.trim().is_empty())
+            .filter_map(|(field, _)| *field)
+            .collect()
+    }
+
+    /// Returns the trimmed value of `field`, or `None` when the column is absent or
+    /// the cell is blank. Text keeps its inner spaces and line breaks.
+    fn text(&self, row: &CsvRow, field: Field) -> Option<String> {
+        let index = self
+            .mapped
+            .iter()
+            .position(|mapped| *mapped == Some(field))?;
+        let value = row.fields.get(index)?.trim();
+        (!value.is_empty()).then(|| value.to_string())
+    }
+
+    fn fail(&self, check: &mut RowCheck<'_>, field: Option<Field>, reason: String) {
+        check.errors.push(RowError {
+            line: check.row.line,
+            column: field.map(|field| self.header(field)).unwrap_or_default(),
+            reason,
+        });
+    }
+
+    fn required(&self, check: &mut RowCheck<'_>, field: Field, what: &str) -> String {
+        match self.text(check.row, field) {
+            Some(value) => value,
+            None => {
+                self.fail(check, Some(field), format!("the {what} is empty"));
+                String::new()
+            }
+        }
+    }
+
+    fn decimal(
+        &self,
+        check: &mut RowCheck<'_>,
+        field: Field,
+        what: &'static str,
+    ) -> Option<Decimal> {
+        let text = self.text(check.row, field)?;
+        let text = text.trim_end_matches('%').trim();
+        match parse_decimal(text, self.style, what) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.fail(check, Some(field), error.to_string());
+                None
+            }
+        }
+    }
+
+    fn date(&self, check: &mut RowCheck<'_>, field: Field) -> Option<NaiveDate> {
+        let text = self.text(check.row, field)?;
+        match parse_date(&text) {
+            Ok(date) => Some(date),
+            Err(reason) => {
+                self.fail(check, Some(field), reason);
+                None
+            }
+        }
+    }
+
+    fn currency(&self, check: &mut RowCheck<'_>) -> Option<Currency> {
+        let text = self.text(check.row, Field::Currency)?;
+        match Currency::from_code(&text) {
+            Ok(currency) => Some(currency),
+            Err(error) => {
+                self.fail(check, Some(Field::Currency), error.to_string());
+                None
+            }
+        }
+    }
+
+    /// Reads the VAT of a row from its category, its rate, or both. A rate
+    /// alone means category S, and category S needs a rate.
+    fn vat(&self, check: &mut RowCheck<'_>) -> Option<Vat> {
+        let category = match self.text(check.row, Field::VatCategory) {
+            Some(code) => match VatCategory::from_code(&code) {
+                Ok(category) => Some(category),
+                Err(error) => {
+                    self.fail(check, Some(Field::VatCategory), error.to_string());
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let rate = self.decimal(check, Field::VatRate, "VAT rate");
+        let category = match (category, rate) {
+            (Some(category), _) => category,
+            (None, Some(rate)) if !rate.is_zero() => VatCategory::S,
+            (None, Some(_)) => {
+                self.fail(
+                    check,
+                    Some(Field::VatCategory),
+                    "a zero VAT rate needs a VAT category: Z, E, AE, K, G or O".to_string(),
+                );
+                return None;
+            }
+            (None, None) => return None,
+        };
+        let vat = Vat {
+            category,
+            rate: rate.unwrap_or_default(),
+            exemption_code: None,
+            exemption_reason: self.text(check.row, Field::ExemptionReason),
+        };
+        match vat.validated() {
+            Ok(vat) => Some(vat),
+            Err(error) => {
+                self.fail(check, Some(Field::VatRate), error.to_string());
+                None
+            }
+        }
+    }
+
+    fn customer(&self, row: &CsvRow) -> Result<CustomerRecord, Vec<RowError>> {
+        let mut check = RowCheck {
+            row,
+            errors: Vec::new(),
+        };
+        let name = self.required(&mut check, Field::Name, "customer's legal name");
+        let country = match self.text(row, Field::Country) {
+            Some(text) => parse_country(&text).unwrap_or_else(|reason| {
+                self.fail(&mut check, Some(Field::Country), reason);
+                String::new()
+            }),
+            None => String::new(),
+        };
+        let currency = self.currency(&mut check).unwrap_or_default();
+        let customer = Customer {
+            id: 0,
+            party: Party {
+                name,
+                siren: self.text(row, Field::Siren),
+                siret: self.text(row, Field::Siret),
+                vat_id: self.text(row, Field::VatId),
+                address: Address {
+                    line1: self.text(row, Field::AddressLine1).unwrap_or_default(),
+                    line2: self.text(row, Field::AddressLine2),
+                    postcode: self.text(row, Field::Postcode).unwrap_or_default(),
+                    city: self.text(row, Field::City).unwrap_or_default(),
+                    country,
+                },
+                delivery_address: None,
+                email: self.text(row, Field::Email),
+            },
+            currency,
+            payment_terms: None,
+            price_list_id: None,
+            archived: false,
+        };
+        if check.errors.is_empty() {
+            if let Err(error) = crate::store::customers::validate(&customer) {
+                self.fail(&mut check, None, error.to_string());
+            }
+        }
+        if check.errors.is_empty() {
+            Ok(CustomerRecord {
+                line: row.line,
+                customer,
+                given: self.given(row),
+            })
+        } else {
+            Err(check.errors)
+        }
+    }
+
+    fn product(&self, row: &CsvRow) -> Result<ProductRecord, Vec<RowError>> {
+        let mut check = RowCheck {
+            row,
+            errors: Vec::new(),
+        };
+        let code = self.required(&mut check, Field::Code, "product code");
+        let name = self.required(&mut check, Field::Name, "product name");
+        let price = self.decimal(&mut check, Field::Price, "price");
+        if let Some(price) = price {
+            if price.is_sign_negative() && !price.is_zero() {
+                self.fail(
+                    &mut check,
+                    Some(Field::Price),
+                    format!("price {price} is negative: catalogue prices are zero or more"),
+                );
+            }
+        }
+        let vat = self.vat(&mut check);
+        if vat.is_none() && check.errors.is_empty() {
+            self.fail(
+                &mut check,
+                Some(Field::VatRate),
+                "the VAT rate is empty: give the rate, such as 20, or a VAT category".to_string(),
+            );
+        }
+        let unit = self
+            .text(row, Field::Unit)
+            .unwrap_or_else(|| "C62".to_string());
+        if let Err(error) = crate::units::check_unit(&unit) {
+            self.fail(&mut check, Some(Field::Unit), error.to_string());
+        }
+        let nature = match self
+            .text(row, Field::Nature)
+            .map(|text| text.to_lowercase())
+        {
+            None => ProductNature::Goods,
+            Some(text)
+                if [
+                    "goods",
+                    "good",
+                    "bien",
+                    "biens",
+                    "marchandise",
+                    "product",
+                    "produit",
+                ]
+                .contains(&text.as_str()) =>
+            {
+                ProductNature::Goods
+            }
+            Some(text) if ["service", "services", "prestation"].contains(&text.as_str()) => {
+                ProductNature::Service
+            }
+            Some(text) => {
+                self.fail(
+                    &mut check,
+                    Some(Field::Nature),
+                    format!("\"{text}\" is neither goods nor service"),
+                );
+                ProductNature::Goods
+            }
+        };
+        match (check.errors.is_empty(), vat) {
+            (true, Some(vat)) => Ok(ProductRecord {
+                line: row.line,
+                product: Product {
+                    id: 0,
+                    code,
+                    name,
+                    description: self.text(row, Field::Description).unwrap_or_default(),
+                    unit,
+                    vat,
+                    nature,
+                    archived: false,
+                },
+                price,
+                given: self.given(row),
+            }),
+            _ => Err(check.errors),
+        }
+    }
+
+    /// Groups rows by document key, in order of first appearance. A
+    /// document with an invalid row is left out whole.
+    fn documents(&self, rows: &[CsvRow]) -> (Vec<Record>, Vec<RowError>) {
+        let mut order: Vec<String> = Vec::new();
+        let mut groups: BTreeMap<String, Vec<&CsvRow>> = BTreeMap::new();
+        let mut errors = Vec::new();
+        for row in rows {
+            match self.text(row, Field::Document) {
+                Some(key) => {
+                    if !groups.contains_key(&key) {
+                        order.push(key.clone());
+                    }
+                    groups.entry(key).or_default().push(row);
+                }
+                None => errors.push(RowError {
+                    line: row.line,
+                    column: self.header(Field::Document),
+                    reason: "the document key is empty: rows of one document share a key such as its number".to_string(),
+                }),
+            }
+        }
+        let mut records = Vec::new();
+        for key in order {
+            match self.document(&key, &groups[&key]) {
+                Ok(record) => records.push(Record::Document(Box::new(record))),
+                Err(document_errors) => errors.extend(document_errors),
+            }
+        }
+        (records, errors)
+    }
+
+    fn document(&self, key: &str, rows: &[&CsvRow]) -> Result<DocumentRecord, Vec<RowError>> {
+        let mut errors = Vec::new();
+        let mut lines = Vec::new();
+        let mut header: BTreeMap<Field, (u64, String)> = BTreeMap::new();
+        for row in rows {
+            let mut check = RowCheck {
+                row,
+                errors: Vec::new(),
+            };
+            for field in DOCUMENT_HEADER_FIELDS {
+                let Some(value) = self.text(row, *field) else {
+                    continue;
+                };
+                match header.get(field) {
+                    Some((first_line, first)) if *first != value => self.fail(
+                        &mut check,
+                        Some(*field),
+                        format!(
+                            "\"{value}\" differs from \"{first}\" on line {first_line} of the same document {key}"
+                        ),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        header.insert(*field, (row.line, value));
+                    }
+                }
+            }
+            if let Some(line) = self.document_line(&mut check) {
+                lines.push(line);
+            }
+            errors.extend(check.errors);
+        }
+        let first = rows[0];
+        let mut check = RowCheck {
+            row: first,
+            errors: Vec::new(),
+        };
+        let value = |field: Field| header.get(&field).map(|(_, value)| value.clone());
+        let kind = self.document_kind(&mut check, value(Field::Kind));
+        let issue = self.document_status(&mut check, value(Field::Status));
+        let customer_name = value(Field::Customer).unwrap_or_default();
+        let customer = CustomerReference {
+            name: customer_name,
+            siren: value(Field::CustomerSiren),
+            vat_id: value(Field::CustomerVatId),
+        };
+        if customer.name.is_empty() && customer.siren.is_none() && customer.vat_id.is_none() {
+            self.fail(
+                &mut check,
+                Some(Field::Customer),
+                "the customer is empty: name an existing customer".to_string(),
+            );
+        }
+        let issue_date = self.date(&mut check, Field::IssueDate);
+        let delivery_date = self.date(&mut check, Field::DeliveryDate);
+        let currency = self.currency(&mut check);
+        if issue && issue_date.is_none() && check.errors.is_empty() {
+            self.fail(
+                &mut check,
+                Some(Field::IssueDate),
+                "an issued document needs its issue date".to_string(),
+            );
+        }
+        errors.extend(check.errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let input = DraftInput {
+            customer_id: None,
+            customer: None,
+            currency: currency.map(|currency| currency.code().to_string()),
+            exchange_rate: None,
+            issue_date,
+            payment_terms: None,
+            delivery_date,
+            valid_until: None,
+            purchase_order_ref: value(Field::PurchaseOrderRef),
+            buyer_reference: None,
+            note: value(Field::Note),
+            price_list_id: None,
+            price_locked: true,
+            lines,
+            allowances: Vec::new(),
+            charges: Vec::new(),
+        };
+        Ok(DocumentRecord {
+            lines: rows.iter().map(|row| row.line).collect(),
+            key: key.to_string(),
+            kind,
+            customer,
+            issue_date,
+            issue,
+            input,
+        })
+    }
+
+    fn document_kind(&self, check: &mut RowCheck<'_>, text: Option<String>) -> DocumentKind {
+        let Some(text) = text.map(|text| text.to_lowercase()) else {
+            return DocumentKind::Invoice;
+        };
+        match text.as_str() {
+            "invoice" | "facture" => DocumentKind::Invoice,
+            "quote" | "devis" => DocumentKind::Quote,
+            "order" | "commande" | "bon de commande" => DocumentKind::Order,
+            _ => {
+                self.fail(
+                    check,
+                    Some(Field::Kind),
+                    format!("\"{text}\" is not a document kind: write invoice, quote or order (credit notes are made by cancelling an invoice)"),
+                );
+                DocumentKind::Invoice
+            }
+        }
+    }
+
+    /// Returns whether the status column requests issuing; blank is a draft.
+    fn document_status(&self, check: &mut RowCheck<'_>, text: Option<String>) -> bool {
+        let Some(text) = text.map(|text| text.to_lowercase()) else {
+            return false;
+        };
+        match text.as_str() {
+            "issued" | "issue" | "émise" | "emise" | "émis" | "emis" | "final" => true,
+            "draft" | "brouillon" => false,
+            _ => {
+                self.fail(
+                    check,
+                    Some(Field::Status),
+                    format!("\"{text}\" is not a status: write issued or draft"),
+                );
+                false
+            }
+        }
+    }
+
+    fn document_line(&self, check: &mut RowCheck<'_>) -> Option<LineInput> {
+        let row = check.row;
+        let quantity = self.decimal(check, Field::Quantity, "quantity");
+        if quantity.is_none() && self.text(row, Field::Quantity).is_none() {
+            self.fail(
+                check,
+                Some(Field::Quantity),
+                "the quantity is empty".to_string(),
+            );
+        }
+        let unit_price = self.decimal(check, Field::UnitPrice, "unit price");
+        let discount_percent = self.decimal(check, Field::DiscountPercent, "discount percentage");
+        let discount_amount = self.decimal(check, Field::DiscountAmount, "discount amount");
+        let vat = self.vat(check);
+        let product_code = self.text(row, Field::ProductCode);
+        let description = self.text(row, Field::Description);
+        if product_code.is_none() && description.is_none() {
+            self.fail(
+                check,
+                Some(Field::Description),
+                "give a product code or a description".to_string(),
+            );
+        }
+        if product_code.is_none() && unit_price.is_none() {
+            self.fail(
+                check,
+                Some(Field::UnitPrice),
+                "the unit price is empty and no product code gives one".to_string(),
+            );
+        }
+        if product_code.is_none() && vat.is_none() && check.errors.is_empty() {
+            self.fail(
+                check,
+                Some(Field::VatRate),
+                "the VAT rate is empty and no product code gives one".to_string(),
+            );
+        }
+        let discount = match (discount_percent, discount_amount) {
+            (Some(_), Some(_)) => {
+                self.fail(
+                    check,
+                    Some(Field::DiscountAmount),
+                    "give the discount as a percentage or as an amount, not both".to_string(),
+                );
+                None
+            }
+            (Some(percent), None) if !percent.is_zero() => {
+                Some(DiscountInput::Percent(text_of(percent)))
+            }
+            (None, Some(amount)) if !amount.is_zero() => {
+                Some(DiscountInput::Amount(text_of(amount)))
+            }
+            _ => None,
+        };
+        let vat = vat.map(|vat| VatInput {
+            category: vat.category.code().to_string(),
+            rate: Some(text_of(vat.rate)),
+            exemption_code: vat.exemption_code,
+            exemption_reason: vat.exemption_reason,
+        });
+        Some(LineInput {
+            product_code,
+            product_id: None,
+            description,
+            quantity: text_of(quantity?),
+            unit: self.text(row, Field::Unit),
+            unit_price: unit_price.map(text_of),
+            base_quantity: None,
+            discount,
+            vat,
+            delivery_date: None,
+        })
+    }
+}
+
+/// Columns that belong to the document, not to one line: every row of a
+/// document must agree on them.
+const DOCUMENT_HEADER_FIELDS: &[Field] = &[
+    Field::Kind,
+    Field::Customer,
+    Field::CustomerSiren,
+    Field::CustomerVatId,
+    Field::IssueDate,
+    Field::DeliveryDate,
+    Field::Currency,
+    Field::Status,
+    Field::Note,
+    Field::PurchaseOrderRef,
+];
+
+fn text_of(value: Decimal) -> DecimalText {
+    DecimalText(value.to_string())
+}
+
+/// Applies records through the batch. With `failures`, a record that the
+/// business rules reject is undone alone and reported there; without, the
+/// first rejection fails the whole import.
+fn apply(
+    batch: &Batch<'_, '_>,
+    records: &[Record],
+    price_list: &str,
+    failures: &mut Option<&mut Vec<RowError>>,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let mut state = ApplyState::load(batch)?;
+    let mut ordered: Vec<&Record> = records.iter().collect();
+    // Issued documents take numbers in the order of their issue dates, as
+    // numbering requires; the sort is stable, so file order breaks ties.
+    ordered.sort_by_key(|record| match record {
+        Record::Document(document) if document.issue => (1, document.issue_date),
+        Record::Document(_) => (0, None),
+        _ => (0, None),
+    });
+    for record in ordered {
+        let outcome = batch.savepoint(|batch| match record {
+            Record::Customer(record) => state.apply_customer(batch, record, &mut report),
+            Record::Product(record) => state.apply_product(batch, record, price_list, &mut report),
+            Record::Document(record) => {
+                state.apply_document(batch, record, price_list, &mut report)
+            }
+        });
+        match (outcome, failures.as_deref_mut()) {
+            (Ok(()), _) => {}
+            (Err(StoreError::Rejected(reason)), Some(failures)) => failures.push(RowError {
+                line: record.first_line(),
+                column: String::new(),
+                reason,
+            }),
+            (Err(error), Some(failures)) if error.constraint_message().is_some() => {
+                failures.push(RowError {
+                    line: record.first_line(),
+                    column: String::new(),
+                    reason: error.constraint_message().unwrap_or_default().to_string(),
+                })
+            }
+            (Err(StoreError::Rejected(reason)), None) => {
+                return Err(StoreError::Rejected(format!(
+                    "line {}: {reason}",
+                    record.first_line()
+                )));
+            }
+            (Err(error), _) => return Err(error),
+        }
+    }
+    Ok(report)
+}
+
+/// Existing customers and products, kept up to date while records apply so
+/// that a file naming the same customer twice creates it once.
+struct ApplyState {
+    customers: Vec<Customer>,
+    products: BTreeMap<String, Product>,
+    price_list_id: Option<i64>,
+}
+
+impl ApplyState {
+    fn load(batch: &Batch<'_, '_>) -> Result<ApplyState, StoreError> {
+        Ok(ApplyState {
+            customers: batch.customers()?,
+            products: batch
+                .products()?
+                .into_iter()
+                .map(|product| (product.code.clone(), product))
+                .collect(),
+            price_list_id: None,
+        })
+    }
+
+    /// Finds the existing customer with the same SIREN, else the same VAT id,
+    /// else the same legal name.
+    fn find_customer(&self, reference: &CustomerReference) -> Option<&Customer> {
+        let same = |a: &Option<String>, b: &Option<String>| match (a, b) {
+            (Some(a), Some(b)) => compact(a).eq_ignore_ascii_case(&compact(b)),
+            _ => false,
+        };
+        self.customers
+            .iter()
+            .find(|customer| same(&customer.party.siren, &reference.siren))
+            .or_else(|| {
+                self.customers
+                    .iter()
+                    .find(|customer| same(&customer.party.vat_id, &reference.vat_id))
+            })
+            .or_else(|| {
+                self.customers
+                    .iter()
+                    .find(|customer| customer.party.name == reference.name)
+            })
+    }
+
+    fn apply_customer(
+        &mut self,
+        batch: &Batch<'_, '_>,
+        record: &CustomerRecord,
+        report: &mut ImportReport,
+    ) -> Result<(), StoreError> {
+        let incoming = &record.customer;
+        let reference = CustomerReference {
+            name: incoming.party.name.clone(),
+            siren: incoming.party.siren.clone(),
+            vat_id: incoming.party.vat_id.clone(),
+        };
+        let Some(existing) = self.find_customer(&reference).cloned() else {
+            let mut created = incoming.clone();
+            created.id = batch.add_customer(&created)?;
+            self.customers.push(created);
+            report.created += 1;
+            return Ok(());
+        };
+        let merged = merge_customer(&existing, record);
+        if merged == existing {
+            report.unchanged += 1;
+            return Ok(());
+        }
+        batch.update_customer(&merged)?;
+        if let Some(slot) = self.customers.iter_mut().find(|c| c.id == merged.id) {
+            *slot = merged;
+        }
+        report.updated += 1;
+        Ok(())
+    }
+
+    fn apply_product(
+        &mut self,
+        batch: &Batch<'_, '_>,
+        record: &ProductRecord,
+        price_list: &str,
+        report: &mut ImportReport,
+    ) -> Result<(), StoreError> {
+        let incoming = &record.product;
+        let product_id = match self.products.get(&incoming.code).cloned() {
+            None => {
+                let mut created = incoming.clone();
+                created.id = batch.add_product(&created)?;
+                let id = created.id;
+                self.products.insert(created.code.clone(), created);
+                report.created += 1;
+                id
+            }
+            Some(existing) => {
+                let merged = merge_product(&existing, record);
+                if merged == existing {
+                    report.unchanged += 1;
+                } else {
+                    batch.update_product(&merged)?;
+                    self.products.insert(merged.code.clone(), merged);
+                    report.updated += 1;
+                }
+                existing.id
+            }
+        };
+        if let Some(price) = record.price {
+            let price_list_id = self.price_list(batch, price_list)?;
+            batch.set_price(&PriceListItem {
+                price_list_id,
+                product_id,
+                unit_price: price,
+                base_quantity: Decimal::ONE,
+                valid_from: None,
+                valid_to: None,
+            })?;
+            report.prices += 1;
+        }
+        Ok(())
+    }
+
+    fn price_list(&mut self, batch: &Batch<'_, '_>, name: &str) -> Result<i64, StoreError> {
+        if let Some(id) = self.price_list_id {
+            return Ok(id);
+        }
+        let existing = batch
+            .price_lists()?
+            .into_iter()
+            .find(|list| list.name == name.trim());
+        let id = match existing {
+            Some(list) => list.id,
+            None => {
+                let currency = batch
+                    .company()?
+                    .map(|company| company.currency)
+                    .unwrap_or_default();
+                batch.add_price_list(&PriceList {
+                    id: 0,
+                    name: name.trim().to_string(),
+                    currency,
+                    archived: false,
+                })?
+            }
+        };
+        self.price_list_id = Some(id);
+        Ok(id)
+    }
+
+    fn apply_document(
+        &mut self,
+        batch: &Batch<'_, '_>,
+        record: &DocumentRecord,
+        price_list: &str,
+        report: &mut ImportReport,
+    ) -> Result<(), StoreError> {
+        let customer = self.find_customer(&record.customer).ok_or_else(|| {
+            StoreError::Rejected(format!(
+                "customer \"{}\" of document {} not found: import the customers first",
+                record.customer.name, record.key
+            ))
+        })?;
+        let mut input = record.input.clone();
+        input.customer_id = Some(customer.id);
+        // Catalogue lines without a written price take the import's price
+        // list, unless the customer has its own.
+        let needs_list_price = input
+            .lines
+            .iter()
+            .any(|line| line.product_code.is_some() && line.unit_price.is_none());
+        if needs_list_price && customer.price_list_id.is_none() {
+            input.price_list_id = batch
+                .price_lists()?
+                .into_iter()
+                .find(|list| list.name == price_list.trim())
+                .map(|list| list.id);
+        }
+        let id = batch.create_draft(record.kind, &input)?;
+        let number = if record.issue {
+            Some(batch.issue(id, record.issue_date)?)
+        } else {
+            None
+        };
+        report.documents.push((record.key.clone(), id, number));
+        report.created += 1;
+        Ok(())
+    }
+}
+
+/// Returns the existing product with the row's values written over it,
+/// keeping its description, unit and nature where the row gives none.
+fn merge_product(existing: &Product, record: &ProductRecord) -> Product {
+    let incoming = &record.product;
+    let given = |field: Field| record.given.contains(&field);
+    Product {
+        id: existing.id,
+        description: if given(Field::Description) {
+            incoming.description.clone()
+        } else {
+            existing.description.clone()
+        },
+        unit: if given(Field::Unit) {
+            incoming.unit.clone()
+        } else {
+            existing.unit.clone()
+        },
+        nature: if given(Field::Nature) {
+            incoming.nature
+        } else {
+            existing.nature
+        },
+        archived: existing.archived,
+        ..incoming.clone()
+    }
+}
+
+/// Returns the existing customer with the row's non-empty values written
+/// over it.
+fn merge_customer(existing: &Customer, record: &CustomerRecord) -> Customer {
+    let incoming = &record.customer;
+    let pick = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
+    let pick_text = |new: &str, old: &str| {
+        if new.is_empty() {
+            old.to_string()
+        } else {
+            new.to_string()
+        }
+    };
+    let (old, new) = (&existing.party, &incoming.party);
+    Customer {
+        party: Party {
+            name: pick_text(&new.name, &old.name),
+            siren: pick(&new.siren, &old.siren),
+            siret: pick(&new.siret, &old.siret),
+            vat_id: pick(&new.vat_id, &old.vat_id),
+            address: Address {
+                line1: pick_text(&new.address.line1, &old.address.line1),
+                line2: pick(&new.address.line2, &old.address.line2),
+                postcode: pick_text(&new.address.postcode, &old.address.postcode),
+                city: pick_text(&new.address.city, &old.address.city),
+                country: pick_text(&new.address.country, &old.address.country),
+            },
+            delivery_address: old.delivery_address.clone(),
+            email: pick(&new.email, &old.email),
+        },
+        currency: if record.given.contains(&Field::Currency) {
+            incoming.currency
+        } else {
+            existing.currency
+        },
+        ..existing.clone()
+    }
+}

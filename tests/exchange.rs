@@ -1,0 +1,585 @@
+//! CSV import and export against real SQLite files in temporary folders.
+
+// A failed unwrap fails the test, which is what a test should do.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use facturier::books::{Books, today};
+use facturier::document::{Address, Company, DocumentKind};
+use facturier::exchange::{
+    CsvDialect, ExportKind, Field, ImportKind, ImportOptions, TextEncoding, analyse, commit,
+    export, export_in,
+};
+use facturier::money::NumberStyle;
+use facturier::store::Customer;
+use facturier::vat::VatCategory;
+use rust_decimal_macros::dec;
+
+fn company() -> Company {
+    Company {
+        name: "Atelier Facturier SAS".to_string(),
+        legal_form: "SAS".to_string(),
+        share_capital: "10 000 €".to_string(),
+        siren: "732829320".to_string(),
+        rcs: "RCS Lyon 732 829 320".to_string(),
+        vat_id: "FR44732829320".to_string(),
+        address: Address {
+            line1: "12 quai Saint-Antoine".to_string(),
+            line2: None,
+            postcode: "69002".to_string(),
+            city: "Lyon".to_string(),
+            country: "FR".to_string(),
+        },
+        iban: "FR7630006000011234567890189".to_string(),
+        ..Company::default()
+    }
+}
+
+fn books_in(dir: &tempfile::TempDir) -> Books {
+    let mut books = Books::open(&dir.path().join("data")).unwrap();
+    books.set_company(&company()).unwrap();
+    books
+}
+
+fn import(books: &mut Books, kind: ImportKind, bytes: &[u8]) -> facturier::exchange::ImportReport {
+    let analysis = analyse(books, kind, bytes, &ImportOptions::default()).unwrap();
+    assert!(analysis.errors.is_empty(), "{:?}", analysis.errors);
+    commit(books, &analysis, false).unwrap()
+}
+
+fn list_price(books: &mut Books, code: &str) -> Option<rust_decimal::Decimal> {
+    let product = books
+        .products(code, true)
+        .unwrap()
+        .into_iter()
+        .find(|product| product.code == code)?;
+    let list = books.price_lists().unwrap().into_iter().next()?;
+    books
+        .trial(|batch| batch.price_on(list.id, product.id, today()))
+        .unwrap()
+        .map(|item| item.unit_price)
+}
+
+const GERMAN_ROWS: &str = "A-100;Böhmerwald-Rohr;\"Rohr 3/4\"\" verzinkt; 2 m\";1.234,56;19\r\nA-101;Muffe;Messing;0,5;7\r\n";
+
+#[test]
+fn bom_semicolon_decimal_comma_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(b"sku;name;description;price;vat\r\n");
+    bytes.extend_from_slice(GERMAN_ROWS.as_bytes());
+
+    let analysis = analyse(
+        &mut books,
+        ImportKind::Products,
+        &bytes,
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert!(analysis.had_bom);
+    assert_eq!(analysis.separator, ';');
+    assert_eq!(analysis.number_style, NumberStyle::French);
+    assert_eq!(analysis.columns[0], ("sku".to_string(), Some(Field::Code)));
+    assert!(analysis.errors.is_empty(), "{:?}", analysis.errors);
+    assert_eq!(analysis.records.len(), 2);
+    assert!(
+        books.products("", true).unwrap().is_empty(),
+        "analyse wrote products"
+    );
+
+    let report = commit(&mut books, &analysis, false).unwrap();
+    assert_eq!(report.created, 2);
+    assert_eq!(report.prices, 2);
+    let products = books.products("", true).unwrap();
+    let pipe = products.iter().find(|p| p.code == "A-100").unwrap();
+    assert_eq!(pipe.name, "Böhmerwald-Rohr");
+    assert_eq!(pipe.description, "Rohr 3/4\" verzinkt; 2 m");
+    assert_eq!(pipe.vat.category, VatCategory::S);
+    assert_eq!(pipe.vat.rate, dec!(19));
+    let sleeve = products.iter().find(|p| p.code == "A-101").unwrap();
+    assert_eq!(sleeve.vat.rate, dec!(7));
+    assert_eq!(list_price(&mut books, "A-100"), Some(dec!(1234.56)));
+    assert_eq!(list_price(&mut books, "A-101"), Some(dec!(0.50)));
+}
+
+#[test]
+fn windows_1252_detected_and_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    let text = format!("sku;name;description;price;vat\r\n{GERMAN_ROWS}");
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(!unmappable);
+    assert!(std::str::from_utf8(&bytes).is_err());
+
+    let analysis = analyse(
+        &mut books,
+        ImportKind::Products,
+        &bytes,
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(analysis.encoding, TextEncoding::Windows1252);
+    commit(&mut books, &analysis, false).unwrap();
+    let products = books.products("", true).unwrap();
+    let pipe = products.iter().find(|p| p.code == "A-100").unwrap();
+    assert_eq!(pipe.name, "Böhmerwald-Rohr");
+    assert_eq!(pipe.description, "Rohr 3/4\" verzinkt; 2 m");
+    assert_eq!(list_price(&mut books, "A-100"), Some(dec!(1234.56)));
+    assert_eq!(list_price(&mut books, "A-101"), Some(dec!(0.50)));
+}
+
+#[test]
+fn forced_utf8_names_invalid_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    let text = format!("sku;name;description;price;vat\r\n{GERMAN_ROWS}");
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    let options = ImportOptions {
+        encoding: Some(TextEncoding::Utf8),
+        ..ImportOptions::default()
+    };
+    let error = analyse(&mut books, ImportKind::Products, &bytes, &options)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("line 2 is not valid UTF-8"), "{error}");
+    assert!(error.contains("Windows-1252"), "{error}");
+    assert!(books.products("", true).unwrap().is_empty());
+}
+
+const TRICKY_NAME: &str = "Müller, Schmidt & Co. \"Nord\" KG";
+
+#[test]
+fn customer_name_survives_export_and_import() {
+    let source = tempfile::tempdir().unwrap();
+    let mut books = books_in(&source);
+    books
+        .add_customer(&Customer {
+            party: facturier::document::Party {
+                name: TRICKY_NAME.to_string(),
+                vat_id: Some("DE123456789".to_string()),
+                address: Address {
+                    line1: "Hafenstraße 1\nHaus B".to_string(),
+                    line2: Some("Eingang; links".to_string()),
+                    postcode: "20095".to_string(),
+                    city: "Hamburg".to_string(),
+                    country: "DE".to_string(),
+                },
+                email: Some("info@mueller.example".to_string()),
+                ..Default::default()
+            },
+            ..Customer::default()
+        })
+        .unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let csv = export(&mut books, ExportKind::Customers, day, day).unwrap();
+    let text = String::from_utf8(csv.clone()).unwrap();
+    assert!(
+        text.contains("\"Müller, Schmidt & Co. \"\"Nord\"\" KG\""),
+        "the name is not quoted: {text}"
+    );
+
+    let target = tempfile::tempdir().unwrap();
+    let mut other = books_in(&target);
+    import(&mut other, ImportKind::Customers, &csv);
+    let original = books.customers("", true).unwrap();
+    let imported = other.customers("", true).unwrap();
+    assert_eq!(imported.len(), 1);
+    assert_eq!(imported[0].party.name.as_bytes(), TRICKY_NAME.as_bytes());
+    assert_eq!(imported[0].party, original[0].party);
+    assert_eq!(imported[0].currency, original[0].currency);
+}
+
+#[test]
+fn reimport_matches_existing_customers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    let csv = "Raison sociale,SIREN,N° TVA,Adresse,Code postal,Ville,Pays\n\
+               Atelier Lenoir SARL,732829320,,4 rue Neuve,69003,Lyon,France\n\
+               Brasserie du Port,,FR44732829320,1 quai,13002,Marseille,FR\n\
+               Café Martin,,,2 place,75001,Paris,FR\n";
+    let first = import(&mut books, ImportKind::Customers, csv.as_bytes());
+    assert_eq!(first.created, 3);
+    let second = import(&mut books, ImportKind::Customers, csv.as_bytes());
+    assert_eq!(second.created, 0);
+    assert_eq!(second.unchanged, 3);
+    assert_eq!(books.customers("", true).unwrap().len(), 3);
+
+    // A renamed customer with the same SIREN is the same customer.
+    let renamed =
+        "name,siren,city,country,address\nAtelier Lenoir SAS,732 829 320,Lyon,FR,4 rue Neuve\n";
+    let third = import(&mut books, ImportKind::Customers, renamed.as_bytes());
+    assert_eq!(third.updated, 1);
+    let customers = books.customers("", true).unwrap();
+    assert_eq!(customers.len(), 3);
+    assert!(
+        customers
+            .iter()
+            .any(|c| c.party.name == "Atelier Lenoir SAS")
+    );
+}
+
+#[test]
+fn invalid_rows_reported_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    let csv = "code,name,price,vat\n\
+               P1,Good one,10.00,20\n\
+               P2,Bad price,ten,20\n\
+               ,No code,5.00,20\n\
+               P4,Bad VAT,5.00,120\n\
+               P5,Zero without category,5.00,0\n";
+    let analysis = analyse(
+        &mut books,
+        ImportKind::Products,
+        csv.as_bytes(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let lines: Vec<(u64, &str)> = analysis
+        .errors
+        .iter()
+        .map(|error| (error.line, error.column.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![(3, "price"), (4, "code"), (5, "vat"), (6, "vat_category")],
+        "{:?}",
+        analysis.errors
+    );
+    assert!(analysis.errors[0].reason.contains("\"ten\""));
+    assert_eq!(analysis.records.len(), 1);
+
+    let refused = commit(&mut books, &analysis, false)
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("4 invalid row(s)"), "{refused}");
+    assert!(refused.contains("line 3, column \"price\""), "{refused}");
+    assert!(books.products("", true).unwrap().is_empty());
+
+    let report = commit(&mut books, &analysis, true).unwrap();
+    assert_eq!(report.created, 1);
+    assert_eq!(report.skipped_rows, 4);
+    assert_eq!(books.products("", true).unwrap().len(), 1);
+}
+
+#[test]
+fn user_mapping_overrides_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    let csv = "Artikel,Bezeichnung,Netto,Steuer\nX1,Schraube,0.10,19\n";
+    let options = ImportOptions {
+        mapping: BTreeMap::from([
+            ("Artikel".to_string(), Some(Field::Code)),
+            ("Netto".to_string(), Some(Field::Price)),
+            ("Steuer".to_string(), Some(Field::VatRate)),
+        ]),
+        price_list: Some("Export".to_string()),
+        ..ImportOptions::default()
+    };
+    let analysis = analyse(&mut books, ImportKind::Products, csv.as_bytes(), &options).unwrap();
+    assert!(analysis.errors.is_empty(), "{:?}", analysis.errors);
+    commit(&mut books, &analysis, false).unwrap();
+    assert_eq!(books.price_lists().unwrap()[0].name, "Export");
+    assert_eq!(list_price(&mut books, "X1"), Some(dec!(0.10)));
+}
+
+#[test]
+fn documents_import_as_drafts_or_issued_invoices() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    import(
+        &mut books,
+        ImportKind::Customers,
+        b"name,address,postcode,city,country,vat_id\nNordlicht GmbH,Hafenweg 2,20095,Hamburg,DE,DE123456789\n",
+    );
+    let csv = "document,customer,issue_date,status,description,quantity,unit_price,discount_percent,vat_category,vat_rate\n\
+               B,Nordlicht GmbH,2026-03-05,issued,\"Audit\nsecond line\",2,100.00,10,K,0\n\
+               A,Nordlicht GmbH,2026-03-02,issued,Setup,1,50.00,,K,0\n\
+               A,Nordlicht GmbH,2026-03-02,issued,Support,3,20.00,,K,0\n\
+               C,Nordlicht GmbH,,draft,Training,1,400.00,,K,0\n";
+    let analysis = analyse(
+        &mut books,
+        ImportKind::Documents,
+        csv.as_bytes(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert!(analysis.errors.is_empty(), "{:?}", analysis.errors);
+    assert!(books.list(&Default::default(), today()).unwrap().is_empty());
+    let report = commit(&mut books, &analysis, false).unwrap();
+
+    let by_key: BTreeMap<&str, (i64, Option<&str>)> = report
+        .documents
+        .iter()
+        .map(|(key, id, number)| (key.as_str(), (*id, number.as_deref())))
+        .collect();
+    // A is dated before B, so it takes the first number.
+    assert!(by_key["A"].1.unwrap().ends_with("1"), "{by_key:?}");
+    assert!(by_key["B"].1.unwrap().ends_with("2"), "{by_key:?}");
+    assert_eq!(by_key["C"].1, None);
+
+    let a = books.view(by_key["A"].0, today()).unwrap();
+    assert_eq!(a.document.content.lines.len(), 2);
+    assert_eq!(a.totals.tax_exclusive_total, dec!(110.00));
+    let b = books.view(by_key["B"].0, today()).unwrap();
+    assert_eq!(
+        b.document.content.lines[0].description,
+        "Audit\nsecond line"
+    );
+    assert_eq!(b.totals.tax_exclusive_total, dec!(180.00));
+    assert_eq!(b.document.content.lines[0].vat.category, VatCategory::K);
+    let c = books.view(by_key["C"].0, today()).unwrap();
+    assert!(!c.document.issued);
+    assert_eq!(c.document.header.kind, DocumentKind::Invoice);
+}
+
+#[test]
+fn document_rows_agree_and_name_customers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    import(
+        &mut books,
+        ImportKind::Customers,
+        b"name,address,city,country\nKnown SARL,1 rue,Lyon,FR\n",
+    );
+    let csv = "document;customer;issue_date;description;quantity;unit_price;vat_rate\n\
+               1;Known SARL;02/03/2026;One;1;10,00;20\n\
+               1;Known SARL;03/03/2026;Two;1;10,00;20\n\
+               2;Unknown SA;02/03/2026;Three;1;10,00;20\n\
+               3;Known SARL;02/03/2026;Four;1;10,00;5,5\n";
+    let analysis = analyse(
+        &mut books,
+        ImportKind::Documents,
+        csv.as_bytes(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(analysis.errors.len(), 2, "{:?}", analysis.errors);
+    assert_eq!(analysis.errors[0].line, 3);
+    assert_eq!(analysis.errors[0].column, "issue_date");
+    assert_eq!(analysis.errors[1].line, 4);
+    assert!(analysis.errors[1].reason.contains("Unknown SA"));
+    assert_eq!(analysis.records.len(), 1);
+    let report = commit(&mut books, &analysis, true).unwrap();
+    // Document 1 is left out whole, with its two rows, and so is document 2.
+    assert_eq!(report.skipped_rows, 3);
+    let view = books.view(report.documents[0].1, today()).unwrap();
+    assert_eq!(view.document.content.lines[0].vat.rate, dec!(5.5));
+}
+
+#[test]
+fn exports_quote_and_total_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    import(
+        &mut books,
+        ImportKind::Customers,
+        format!(
+            "name,address,city,country\n\"{}\",1 rue,Lyon,FR\n",
+            TRICKY_NAME.replace('"', "\"\"")
+        )
+        .as_bytes(),
+    );
+    let csv = format!(
+        "document,customer,issue_date,status,description,quantity,unit_price,vat_rate\n\
+         1,\"{name}\",2026-02-10,issued,\"Pose, réglage\",2,45.50,20\n\
+         1,\"{name}\",2026-02-10,issued,Fournitures,1,9.99,5.5\n",
+        name = TRICKY_NAME.replace('"', "\"\"")
+    );
+    let report = import(&mut books, ImportKind::Documents, csv.as_bytes());
+    let id = report.documents[0].1;
+    books
+        .record_payment(
+            id,
+            dec!(50),
+            NaiveDate::from_ymd_opt(2026, 2, 20).unwrap(),
+            "transfer",
+            None,
+        )
+        .unwrap();
+    let from = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let to = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+
+    let invoices = export(&mut books, ExportKind::Invoices, from, to).unwrap();
+    let mut reader = csv::Reader::from_reader(invoices.as_slice());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    let headers = reader.headers().unwrap().clone();
+    let value = |name: &str| rows[0][headers.iter().position(|h| h == name).unwrap()].to_string();
+    assert_eq!(value("customer"), TRICKY_NAME);
+    assert_eq!(value("tax_exclusive_total"), "100.99");
+    assert_eq!(value("tax_total"), "18.75");
+    assert_eq!(value("tax_inclusive_total"), "119.74");
+    assert_eq!(value("paid"), "50.00");
+    assert_eq!(value("balance"), "69.74");
+    assert_eq!(value("status"), "partially_paid");
+
+    let lines = export(&mut books, ExportKind::Lines, from, to).unwrap();
+    let mut reader = csv::Reader::from_reader(lines.as_slice());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][10], "Pose, réglage");
+    assert_eq!(&rows[0][16], "91.00");
+
+    let payments =
+        String::from_utf8(export(&mut books, ExportKind::Payments, from, to).unwrap()).unwrap();
+    assert!(
+        payments.contains(",2026-02-20,50.00,transfer,"),
+        "{payments}"
+    );
+
+    let vat = String::from_utf8(export(&mut books, ExportKind::Vat, from, to).unwrap()).unwrap();
+    assert!(vat.contains("2026-02,EUR,S,20,91.00,18.20"), "{vat}");
+    assert!(vat.contains("2026-02,EUR,S,5.5,9.99,0.55"), "{vat}");
+}
+
+#[test]
+fn exported_lines_import_back_identically() {
+    let source = tempfile::tempdir().unwrap();
+    let mut books = books_in(&source);
+    import(
+        &mut books,
+        ImportKind::Customers,
+        format!(
+            "name,address,city,country,vat_id\n\"{}\",1 Weg,Hamburg,DE,DE123456789\n",
+            TRICKY_NAME.replace('"', "\"\"")
+        )
+        .as_bytes(),
+    );
+    import(
+        &mut books,
+        ImportKind::Products,
+        b"code,name,description,price,vat_rate,nature\nP-1,\"Rohr, verzinkt\",\"3/4\"\" ; 2 m\",1234.56,20,goods\n",
+    );
+    let csv = format!(
+        "document,customer,issue_date,status,product_code,description,quantity,unit,unit_price,discount_percent,discount_amount,vat_category,vat_rate\n\
+         1,\"{name}\",2026-02-10,issued,P-1,\"Rohr, verzinkt\n3/4\"\" ; 2 m\",1.5,MTR,1234.56,7.5,,K,0\n\
+         1,\"{name}\",2026-02-10,issued,,Pose,2,HUR,45.125,,3.10,K,0\n",
+        name = TRICKY_NAME.replace('"', "\"\"")
+    );
+    import(&mut books, ImportKind::Documents, csv.as_bytes());
+    let from = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let to = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    let customers = export(&mut books, ExportKind::Customers, from, to).unwrap();
+    let products = export(&mut books, ExportKind::Products, from, to).unwrap();
+    let lines = export(&mut books, ExportKind::Lines, from, to).unwrap();
+
+    let target = tempfile::tempdir().unwrap();
+    let mut other = books_in(&target);
+    import(&mut other, ImportKind::Customers, &customers);
+    import(&mut other, ImportKind::Products, &products);
+    import(&mut other, ImportKind::Documents, &lines);
+    assert_eq!(
+        export(&mut other, ExportKind::Customers, from, to).unwrap(),
+        customers
+    );
+    assert_eq!(
+        export(&mut other, ExportKind::Products, from, to).unwrap(),
+        products
+    );
+    assert_eq!(
+        export(&mut other, ExportKind::Lines, from, to).unwrap(),
+        lines
+    );
+    assert_eq!(
+        export(&mut other, ExportKind::Invoices, from, to).unwrap(),
+        export(&mut books, ExportKind::Invoices, from, to).unwrap()
+    );
+
+    // The French dialect (";" and decimal commas) reads back the same.
+    let french =
+        |books: &mut Books, kind| export_in(books, kind, from, to, CsvDialect::French).unwrap();
+    let french_lines = french(&mut books, ExportKind::Lines);
+    let text = String::from_utf8(french_lines.clone()).unwrap();
+    assert!(text.contains(";1234,56;"), "{text}");
+    let third = tempfile::tempdir().unwrap();
+    let mut french_books = books_in(&third);
+    import(
+        &mut french_books,
+        ImportKind::Customers,
+        &french(&mut books, ExportKind::Customers),
+    );
+    import(
+        &mut french_books,
+        ImportKind::Products,
+        &french(&mut books, ExportKind::Products),
+    );
+    import(&mut french_books, ImportKind::Documents, &french_lines);
+    assert_eq!(
+        export(&mut french_books, ExportKind::Customers, from, to).unwrap(),
+        customers
+    );
+    assert_eq!(
+        export(&mut french_books, ExportKind::Products, from, to).unwrap(),
+        products
+    );
+    assert_eq!(
+        export(&mut french_books, ExportKind::Lines, from, to).unwrap(),
+        lines
+    );
+}
+
+#[test]
+fn reimport_keeps_values_the_file_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    import(
+        &mut books,
+        ImportKind::Products,
+        b"code,name,description,unit,price,vat_rate,nature\nS1,Audit,Half a day on site,HUR,90.00,20,service\n",
+    );
+    import(
+        &mut books,
+        ImportKind::Customers,
+        b"name,country,currency\nSwiss AG,CH,CHF\n",
+    );
+    let report = import(
+        &mut books,
+        ImportKind::Products,
+        b"code,name,price,vat_rate\nS1,Audit sur site,95.00,20\n",
+    );
+    assert_eq!(report.updated, 1);
+    let product = books.products("S1", true).unwrap().remove(0);
+    assert_eq!(product.name, "Audit sur site");
+    assert_eq!(product.description, "Half a day on site");
+    assert_eq!(product.unit, "HUR");
+    assert_eq!(product.nature, facturier::store::ProductNature::Service);
+    assert_eq!(list_price(&mut books, "S1"), Some(dec!(95.00)));
+
+    import(
+        &mut books,
+        ImportKind::Customers,
+        b"name,city,country\nSwiss AG,Basel,CH\n",
+    );
+    let customer = books.customers("Swiss", true).unwrap().remove(0);
+    assert_eq!(customer.currency.code(), "CHF");
+    assert_eq!(customer.party.address.city, "Basel");
+}
+
+#[test]
+fn catalogue_lines_take_the_price_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    import(
+        &mut books,
+        ImportKind::Products,
+        b"code,name,price,vat_rate\nP1,Widget,12.50,20\n",
+    );
+    import(
+        &mut books,
+        ImportKind::Customers,
+        b"name,address,city,country\nClient SARL,1 rue,Lyon,FR\n",
+    );
+    let report = import(
+        &mut books,
+        ImportKind::Documents,
+        b"document,customer,issue_date,product_code,quantity\nD1,Client SARL,2026-04-01,P1,4\n",
+    );
+    let view = books.view(report.documents[0].1, today()).unwrap();
+    assert_eq!(view.document.content.lines[0].unit_price, dec!(12.50));
+    assert_eq!(view.document.content.lines[0].description, "Widget");
+    assert_eq!(view.totals.tax_exclusive_total, dec!(50.00));
+}
