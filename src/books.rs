@@ -2,6 +2,8 @@
 //! database transaction. The command line and the desktop app call these
 //! functions and nothing below them.
 
+mod archive;
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -20,6 +22,7 @@ use crate::input::DraftInput;
 use crate::journal::{self, Event};
 use crate::money::{Currency, check_scale};
 use crate::numbering;
+use crate::pdf::Template;
 use crate::store::documents::{self, IssueRecord, ListFilter, StoredDocument};
 use crate::store::{
     self, Customer, Payment, Result, Store, StoreError, catalog, customers, payments,
@@ -370,6 +373,59 @@ impl Books {
         let number = self.store.write(|tx| issue(tx, id, date, today()))?;
         tracing::info!(document = id, "document issued");
         Ok(number)
+    }
+
+    // Printed documents ---------------------------------------------------
+
+    /// The PDF template settings, or the defaults when none are saved.
+    pub fn template(&mut self) -> Result<Template> {
+        self.store.read(archive::load_template)
+    }
+
+    /// Saves the PDF template settings; documents issued before keep the
+    /// PDF archived when they were issued.
+    pub fn set_template(&mut self, template: &Template) -> Result<()> {
+        let template = template
+            .clone()
+            .validated()
+            .map_err(|error| StoreError::Rejected(error.to_string()))?;
+        self.store
+            .write(|tx| archive::save_template(tx, &template))?;
+        tracing::info!("template settings saved");
+        Ok(())
+    }
+
+    /// The PDF of a document: for an issued invoice or credit note, exactly
+    /// the bytes archived at issue; for anything else, a fresh rendering
+    /// with the saved template.
+    pub fn pdf(&mut self, id: DocumentId) -> Result<Vec<u8>> {
+        let today = today();
+        self.store.read(|tx| {
+            if let Some((bytes, _)) = archive::stored(tx, id)? {
+                return Ok(bytes);
+            }
+            let view = view(tx, id, today)?;
+            let template = archive::load_template(tx)?;
+            archive::render(tx, &view, &template)
+        })
+    }
+
+    /// Renders a document with `template`, ignoring any archived PDF: the
+    /// app's live preview of template changes.
+    pub fn preview_pdf(&mut self, id: DocumentId, template: &Template) -> Result<Vec<u8>> {
+        let today = today();
+        self.store.read(|tx| {
+            let view = view(tx, id, today)?;
+            archive::render(tx, &view, template)
+        })
+    }
+
+    /// The SHA-256 of the PDF archived at issue, when there is one.
+    pub fn archived_pdf_sha256(&mut self, id: DocumentId) -> Result<Option<String>> {
+        Ok(self
+            .store
+            .read(|tx| archive::stored(tx, id))?
+            .map(|(_, sha256)| sha256))
     }
 
     // Payments ------------------------------------------------------------
@@ -1392,6 +1448,9 @@ fn issue(
         },
     )?;
     if header.kind.is_legal() {
+        // The PDF is rendered once, inside the issuing transaction, so an
+        // issued invoice never exists without its archived print.
+        let pdf_sha256 = archive::archive_issued(tx, id, today)?;
         let payload = serde_json::json!({
             "kind": header.kind.as_str(),
             "number": drawn.number,
@@ -1403,6 +1462,7 @@ fn issue(
             "tax_inclusive_total": totals.tax_inclusive_total.to_string(),
             "content_sha256": content_sha256,
             "corrects": corrects,
+            "pdf_sha256": pdf_sha256,
         });
         journal::append(tx, Event::Issued, Some(id), Some(&drawn.number), &payload)?;
     }

@@ -12,6 +12,7 @@ pub mod journal;
 pub mod money;
 pub mod numbering;
 pub mod paths;
+pub mod pdf;
 pub mod store;
 pub mod terms;
 pub mod units;

@@ -1,0 +1,96 @@
+//! `facturier pdf`, `print` and `template`: printed documents.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use clap::Subcommand;
+use facturier::books::Books;
+use facturier::pdf::Template;
+
+use super::{find, print_json, read_json_file, to_message};
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Sets the PDF template from a JSON file: logo, accent_color, footer,
+    /// paper (a4 or letter), language (french or english).
+    Set {
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+    },
+    /// Prints the PDF template as JSON.
+    Show,
+}
+
+pub fn template(books: &mut Books, command: TemplateCommand) -> Result<(), String> {
+    match command {
+        TemplateCommand::Set { json } => {
+            let template: Template = read_json_file(&json)?;
+            books.set_template(&template).map_err(to_message)
+        }
+        TemplateCommand::Show => {
+            let template = books.template().map_err(to_message)?;
+            print_json(&serde_json::to_value(&template).map_err(|error| error.to_string())?);
+            Ok(())
+        }
+    }
+}
+
+/// Writes the PDF of document `key` to `output`.
+pub fn export(books: &mut Books, key: &str, output: &Path) -> Result<(), String> {
+    let id = find(books, key)?;
+    let bytes = books.pdf(id).map_err(to_message)?;
+    std::fs::write(output, bytes)
+        .map_err(|error| format!("cannot write {}: {error}", output.display()))
+}
+
+/// Writes the PDF to the temporary folder and opens it in the system's PDF
+/// viewer, whose print dialog prints it.
+pub fn print(books: &mut Books, key: &str) -> Result<(), String> {
+    let id = find(books, key)?;
+    let bytes = books.pdf(id).map_err(to_message)?;
+    let file_name: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let path = std::env::temp_dir().join(format!("facturier-{file_name}.pdf"));
+    std::fs::write(&path, bytes)
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    let (program, arguments): (&str, Vec<&std::ffi::OsStr>) = if cfg!(target_os = "windows") {
+        (
+            "cmd",
+            vec![
+                "/C".as_ref(),
+                "start".as_ref(),
+                "".as_ref(),
+                path.as_os_str(),
+            ],
+        )
+    } else if cfg!(target_os = "macos") {
+        ("open", vec![path.as_os_str()])
+    } else {
+        ("xdg-open", vec![path.as_os_str()])
+    };
+    match Process::new(program).args(&arguments).status() {
+        Ok(status) if status.success() => {
+            println!(
+                "{} opened in the system viewer; print it from there",
+                path.display()
+            );
+            Ok(())
+        }
+        Ok(status) => Err(format!(
+            "{program} could not open {} ({status}): open the file with a PDF viewer and print it from there",
+            path.display()
+        )),
+        Err(error) => Err(format!(
+            "no system viewer could be started ({program}: {error}); the PDF is saved as {}: open it with a PDF viewer and print it from there",
+            path.display()
+        )),
+    }
+}
