@@ -187,13 +187,13 @@ impl Printed<'_> {
         let document = &self.view.document;
         let header = &document.header;
         let labels = self.labels;
-        let mut title = text_rows(&self.title().to_uppercase(), x, width, TITLE, Weight::Bold)?;
-        for row in &mut title {
-            for cell in &mut row.cells {
-                cell.color = sheet.accent;
-            }
-        }
-        let mut rows = title;
+        // A long title shrinks to stay on one line.
+        let title = self.title().to_uppercase();
+        let size = fitted_size(&title, width, TITLE, Weight::Bold)?;
+        let mut rows = vec![Row::new(TITLE).with(Cell {
+            color: sheet.accent,
+            ..cell(x, width, Align::Left, title, size, Weight::Bold)
+        })];
         let number = match &document.number {
             Some(number) => number.clone(),
             None => labels.draft.to_string(),
@@ -421,7 +421,7 @@ impl Printed<'_> {
                 if number == 0 {
                     for (value, (x, width, align)) in figures.iter().zip(&columns[1..]) {
                         let value = printable(value)?;
-                        let size = fitted_size(&value, *width, BODY)?;
+                        let size = fitted_size(&value, *width, BODY, Weight::Regular)?;
                         row = row.with(cell(*x, *width, *align, value, size, Weight::Regular));
                     }
                 }
@@ -794,8 +794,8 @@ fn text_rows(
 
 /// The font size at which `text` fits `width`, at most `size`: a very large
 /// amount shrinks rather than spill into the next column.
-fn fitted_size(text: &str, width: f32, size: f32) -> Result<f32, PdfError> {
-    let natural = super::fonts::Face::get(Weight::Regular)?.width(text, size);
+fn fitted_size(text: &str, width: f32, size: f32, weight: Weight) -> Result<f32, PdfError> {
+    let natural = super::fonts::Face::get(weight)?.width(text, size);
     Ok(if natural > width {
         size * width / natural
     } else {
