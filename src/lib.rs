@@ -6,6 +6,7 @@ pub mod books;
 pub mod calc;
 pub mod compliance;
 pub mod document;
+pub mod email;
 pub mod identifiers;
 pub mod input;
 pub mod journal;

@@ -5,6 +5,7 @@ use std::process::Command as Process;
 
 use clap::Subcommand;
 use facturier::books::Books;
+use facturier::email::{self, SmtpSettings};
 use facturier::pdf::Template;
 
 use super::{find, print_json, read_json_file, to_message};
@@ -93,4 +94,68 @@ pub fn print(books: &mut Books, key: &str) -> Result<(), String> {
             path.display()
         )),
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SmtpCommand {
+    /// Sets the SMTP account from a JSON file: host, port, security
+    /// (starttls, tls, or none for a server on this machine), username, from,
+    /// and optionally ca_certificate (a PEM file).
+    Set {
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+    },
+    /// Prints the SMTP account as JSON (never the password).
+    Show,
+    /// Reads the SMTP password from standard input and stores it in the
+    /// operating system's keyring.
+    Password,
+}
+
+pub fn smtp(books: &mut Books, command: SmtpCommand) -> Result<(), String> {
+    match command {
+        SmtpCommand::Set { json } => {
+            let settings: SmtpSettings = read_json_file(&json)?;
+            books.set_smtp_settings(&settings).map_err(to_message)
+        }
+        SmtpCommand::Show => {
+            let settings = books.smtp_settings().map_err(to_message)?;
+            print_json(&serde_json::to_value(&settings).map_err(|error| error.to_string())?);
+            Ok(())
+        }
+        SmtpCommand::Password => {
+            let settings = books.smtp_settings().map_err(to_message)?.ok_or(
+                "no SMTP account is set: set one first with `facturier smtp set --json FILE`",
+            )?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password).map_err(|error| {
+                format!("cannot read the password from standard input: {error}")
+            })?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            if password.is_empty() {
+                return Err("the password read from standard input is empty".to_string());
+            }
+            email::store_password(&settings, password).map_err(|error| error.to_string())?;
+            println!("password stored in the system keyring");
+            Ok(())
+        }
+    }
+}
+
+/// Sends document `key` by e-mail, or writes it as an .eml draft.
+pub fn send(books: &mut Books, key: &str, to: &[String], eml: Option<&Path>) -> Result<(), String> {
+    let id = find(books, key)?;
+    if let Some(path) = eml {
+        let bytes = books.email_draft(id, to).map_err(to_message)?;
+        std::fs::write(path, bytes)
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        println!(
+            "{} written: open it with your mail app to send it",
+            path.display()
+        );
+        return Ok(());
+    }
+    let recipients = books.send_email(id, to, None).map_err(to_message)?;
+    println!("sent to {}", recipients.join(", "));
+    Ok(())
 }

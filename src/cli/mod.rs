@@ -101,6 +101,21 @@ pub enum Command {
     /// The PDF template: logo, accent colour, footer, paper size, language.
     #[command(subcommand)]
     Template(documents::TemplateCommand),
+    /// Sends an issued document by e-mail with its PDF attached, or writes
+    /// it as an .eml draft for your mail app; every sending is logged.
+    Email {
+        /// Document number.
+        number: String,
+        /// Recipient address; repeat for several (default: the customer's address).
+        #[arg(long, value_name = "ADDRESS")]
+        to: Vec<String>,
+        /// Write an .eml draft to FILE instead of sending.
+        #[arg(long, value_name = "FILE")]
+        eml: Option<PathBuf>,
+    },
+    /// The SMTP account used to send e-mail.
+    #[command(subcommand)]
+    Smtp(documents::SmtpCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -416,6 +431,10 @@ pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
         Command::Pdf { number, output } => documents::export(&mut books, &number, &output),
         Command::Print { number } => documents::print(&mut books, &number),
         Command::Template(command) => documents::template(&mut books, command),
+        Command::Email { number, to, eml } => {
+            documents::send(&mut books, &number, &to, eml.as_deref())
+        }
+        Command::Smtp(command) => documents::smtp(&mut books, command),
     }
 }
 
