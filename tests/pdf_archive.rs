@@ -1,5 +1,8 @@
 //! An issued invoice's PDF is rendered once, stored with its SHA-256 in the
 //! journal, and returned unchanged after the company or template changes.
+// Helpers outside #[test] functions fail the test on any error, as the
+// tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 mod pdf_common;
 

@@ -1,5 +1,8 @@
 //! Every kind of document renders to a valid PDF whose extracted text holds
 //! the mandatory mentions and the exact totals of the core.
+// Helpers outside #[test] functions fail the test on any error, as the
+// tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 mod pdf_common;
 

@@ -1,5 +1,8 @@
 //! E-mail of documents through a real SMTP server (Python aiosmtpd) that
 //! each test starts on 127.0.0.1.
+// Helpers outside #[test] functions fail the test on any error, as the
+// tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 mod pdf_common;
 

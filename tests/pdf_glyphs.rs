@@ -1,5 +1,8 @@
 //! Accented Central European letters, the euro sign and the naira sign are
 //! printed with real glyphs and extracted back exactly.
+// Helpers outside #[test] functions fail the test on any error, as the
+// tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 mod pdf_common;
 

@@ -1,5 +1,8 @@
 //! A description taller than a page breaks across pages under a repeated
 //! table header; totals print once, on the last page.
+// Helpers outside #[test] functions fail the test on any error, as the
+// tests themselves do.
+#![allow(clippy::unwrap_used)]
 
 mod pdf_common;
 

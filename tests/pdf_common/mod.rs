@@ -1,6 +1,6 @@
 //! Shared set-up of the PDF tests: a real database in a temporary folder,
 //! and the poppler and qpdf tools that read the PDFs back.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::path::Path;
 use std::process::Command;
