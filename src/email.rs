@@ -26,7 +26,7 @@ const KEYRING_SERVICE: &str = "facturier-smtp";
 /// How long a connection or a reply may take before sending fails.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How the connection to the SMTP server is secured.
+/// Transport security of the SMTP connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Security {
@@ -90,7 +90,7 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|address| address.is_loopback())
 }
 
-/// Why preparing or sending an e-mail failed.
+/// Failure to prepare or send an e-mail, by cause.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EmailError {
     #[error("invalid SMTP settings: {0}")]
@@ -118,7 +118,7 @@ pub enum EmailError {
 }
 
 impl EmailError {
-    /// The short outcome kind stored in the sending log.
+    /// Returns the short name of the cause, for the log.
     pub fn kind(&self) -> &'static str {
         match self {
             EmailError::Authentication(_) => "authentication",
@@ -175,8 +175,8 @@ impl Outgoing {
             .map_err(|error| EmailError::Message(error.to_string()))
     }
 
-    /// The message as an .eml file marked unsent, which mail apps (Outlook,
-    /// Thunderbird, Apple Mail) open as a draft ready to send.
+    /// Formats the message as an .eml file marked unsent (`X-Unsent: 1`),
+    /// which Outlook and Thunderbird open as a draft ready to send.
     pub fn eml_draft(&self) -> Result<Vec<u8>, EmailError> {
         let mut message = self.message()?;
         message.headers_mut().insert_raw(HeaderValue::new(
@@ -243,9 +243,10 @@ pub fn send(
         .map_err(|error| classify(&error))
 }
 
-/// Sorts an SMTP failure by cause, from its reply code: 530, 534 and 535
-/// are authentication replies (RFC 4954); 550 to 553 reject a mailbox
-/// (RFC 5321); a failure with no reply is a connection or TLS problem.
+/// Sorts an SMTP failure by cause from its reply code. Codes 530, 534, 535
+/// and 538 are authentication replies (RFC 4954), and 550 to 553 reject a
+/// mailbox (RFC 5321). A failure without a reply is a connection or TLS
+/// problem.
 fn classify(error: &lettre::transport::smtp::Error) -> EmailError {
     let text = error.to_string();
     match error.status().map(|code| code.to_string()) {
@@ -281,8 +282,9 @@ pub fn store_password(settings: &SmtpSettings, password: &str) -> Result<(), Ema
         .map_err(keyring_error)
 }
 
-/// The SMTP password: from FACTURIER_SMTP_PASSWORD when set, else from the
-/// keyring; `None` when the account needs none or none is stored.
+/// Returns the SMTP password from FACTURIER_SMTP_PASSWORD when it is set,
+/// else from the keyring, or `None` when the account needs none or none is
+/// stored.
 pub fn load_password(settings: &SmtpSettings) -> Result<Option<String>, EmailError> {
     if let Ok(password) = std::env::var(PASSWORD_VARIABLE) {
         return Ok(Some(password));

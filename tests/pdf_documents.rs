@@ -1,4 +1,4 @@
-//! Every kind of document renders to a valid PDF whose extracted text holds
+//! Every kind of document renders to a valid PDF whose extracted text contains
 //! the mandatory mentions and the exact totals of the core.
 // Helpers outside #[test] functions fail the test on any error, as the
 // tests themselves do.
@@ -370,4 +370,48 @@ fn template_rejects_invalid_colour() {
         .to_string();
     assert!(error.contains("\"blue\""), "{error}");
     assert!(error.contains("#RRGGBB"), "{error}");
+}
+
+fn write_png(path: &std::path::Path, width: u32, height: u32) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    let pixels: Vec<u8> = (0..width * height * 3).map(|i| (i % 251) as u8).collect();
+    writer.write_image_data(&pixels).unwrap();
+    writer.finish().unwrap();
+}
+
+#[test]
+fn logo_is_embedded_as_image() {
+    let (dir, mut books) = books();
+    let logo = dir.path().join("logo.png");
+    write_png(&logo, 40, 20);
+    books
+        .set_template(&Template {
+            logo: Some(logo),
+            ..Template::default()
+        })
+        .unwrap();
+    let (id, _) = issued_invoice(&mut books);
+    let pdf = books.pdf(id).unwrap();
+
+    check_pdf(&pdf);
+    assert_eq!(pdf_common::image_sizes(&pdf), [(40, 20)]);
+}
+
+#[test]
+fn template_rejects_missing_logo() {
+    let (dir, mut books) = books();
+    let missing = dir.path().join("absent.png");
+    let error = books
+        .set_template(&Template {
+            logo: Some(missing.clone()),
+            ..Template::default()
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains(missing.to_str().unwrap()), "{error}");
+    assert!(error.contains("does not exist"), "{error}");
 }

@@ -222,7 +222,7 @@ fn closed_port_fails_as_connection() {
     assert_eq!(books.email_log(id).unwrap()[0].outcome, "failed");
 }
 
-/// A self-signed certificate for "localhost", made with the openssl tool.
+/// Makes a self-signed certificate for "localhost" with the openssl tool.
 fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
     let cert = dir.join("cert.pem");
     let key = dir.join("key.pem");

@@ -1,9 +1,9 @@
 //! Printed documents: the template settings, rendering a document with the
 //! seller and nature it prints, and the PDF archived at issue.
 //!
-//! An invoice or credit note is rendered once when it is issued; its bytes
-//! and their SHA-256 go into `issued_pdfs`, which SQLite triggers keep from
-//! being updated or deleted. Every later export, print or e-mail returns
+//! An invoice or credit note is rendered once, when it is issued. Its bytes
+//! and their SHA-256 go into `issued_pdfs`, whose SQLite triggers reject any
+//! update or delete. Every later export, print or e-mail returns
 //! those bytes, so a change to the company or the template never alters a
 //! document already sent.
 
@@ -42,9 +42,9 @@ pub(super) fn save_template(tx: &Transaction<'_>, template: &Template) -> Result
     Ok(())
 }
 
-/// The nature of the operation from the catalogue products on the lines:
-/// goods, services, or both. Lines typed in without a product, and documents
-/// with no catalogue line at all, count as services.
+/// Derives the nature of the operation from the catalogue products on the
+/// lines: goods, services, or both. A line typed in without a product counts
+/// as services, so a document without catalogue lines is services.
 pub(super) fn nature(tx: &Transaction<'_>, view: &DocumentView) -> Result<Nature> {
     let (mut goods, mut services) = (false, false);
     for line in &view.document.content.lines {
@@ -98,7 +98,8 @@ pub(super) fn archive_issued(
     Ok(sha256)
 }
 
-/// The archived PDF of an issued invoice or credit note, with its SHA-256.
+/// Returns the archived PDF of an issued invoice or credit note, with its
+/// SHA-256.
 pub(super) fn stored(tx: &Transaction<'_>, id: DocumentId) -> Result<Option<(Vec<u8>, String)>> {
     Ok(tx
         .query_row(

@@ -47,8 +47,8 @@ pub(super) fn save_smtp(tx: &Transaction<'_>, settings: &SmtpSettings) -> Result
     Ok(())
 }
 
-/// The e-mail for a document: subject and text in the template's language,
-/// the PDF attached under the document number.
+/// Builds the e-mail for a document, with subject and text in the
+/// template's language and the PDF attached under the document number.
 pub(super) fn outgoing(
     view: &super::DocumentView,
     seller_name: &str,

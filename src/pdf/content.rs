@@ -1,5 +1,5 @@
-//! What a document prints, block by block: seller, document data, buyer,
-//! line table, VAT breakdown, totals and the legal mentions.
+//! The printed content of a document, block by block: seller, document
+//! data, buyer, line table, VAT breakdown, totals and the legal mentions.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -85,7 +85,7 @@ impl Printed<'_> {
         format!("{} {symbol}", self.amount(value))
     }
 
-    /// A plain decimal (quantity, rate) without trailing zeros.
+    /// Formats a decimal (quantity, rate) without trailing zeros.
     fn decimal(&self, value: Decimal) -> String {
         let text = value.normalize().to_string();
         match self.labels.language {
@@ -194,6 +194,7 @@ impl Printed<'_> {
             color: sheet.accent,
             ..cell(x, width, Align::Left, title, size, Weight::Bold)
         })];
+
         let number = match &document.number {
             Some(number) => number.clone(),
             None => labels.draft.to_string(),
@@ -205,6 +206,7 @@ impl Printed<'_> {
             BODY + 2.0,
             Weight::Bold,
         )?);
+
         let mut fields = Vec::new();
         if let Some(date) = header.issue_date {
             fields.push((labels.issue_date, self.date(date)));
@@ -290,7 +292,8 @@ impl Printed<'_> {
         Ok(rows)
     }
 
-    /// The credit note's reference to the invoice it corrects, and the note.
+    /// Builds the credit note's reference to the invoice it corrects, and the
+    /// free note.
     fn preamble_rows(&self, width: f32) -> Result<Vec<Row>, PdfError> {
         let mut rows = Vec::new();
         if let Some((number, date)) = &self.view.corrects {
@@ -313,9 +316,9 @@ impl Printed<'_> {
         Ok(rows)
     }
 
-    /// Column edges of the line table: description, quantity, unit, unit
-    /// price, VAT rate, discount, net amount. The description takes what the
-    /// paper width leaves.
+    /// Returns the left edge, width and alignment of each column of the line
+    /// table: description, quantity, unit, unit price, VAT rate, discount and
+    /// net amount. The description column takes the width the others leave.
     fn columns(&self, sheet: &Sheet) -> [(f32, f32, Align); 7] {
         let widths = [0.0, 46.0, 44.0, 62.0, 38.0, 50.0, 66.0];
         let fixed: f32 = widths.iter().sum();
@@ -373,7 +376,7 @@ impl Printed<'_> {
     fn lay_out_lines(&self, sheet: &mut Sheet) -> Result<(), PdfError> {
         let header = self.table_header(sheet)?;
         let header_height: f32 = header.iter().map(|row| row.height).sum();
-        // The header never stands alone at the foot of a page.
+        // The header is never left alone at the foot of a page.
         if sheet.remaining() < header_height + 3.0 * BODY {
             sheet.new_page();
         }
@@ -612,6 +615,7 @@ impl Printed<'_> {
         if self.kind() == DocumentKind::Invoice {
             entries.push((labels.amount_due, totals.amount_due, Weight::Bold));
         }
+
         let value_width = 100.0;
         let right = MARGIN + sheet.text_width();
         let label_x = right - value_width - 150.0;
@@ -650,7 +654,8 @@ impl Printed<'_> {
         Ok(rows)
     }
 
-    /// The legal mentions that apply to this document, one paragraph each.
+    /// Lists the legal mentions that apply to this document, one paragraph
+    /// each.
     fn mentions(&self) -> Vec<String> {
         let labels = self.labels;
         let seller = self.seller;
@@ -671,6 +676,7 @@ impl Printed<'_> {
         if self.kind() != DocumentKind::CreditNote {
             mentions.push(payment);
         }
+
         let mut bank = Vec::new();
         if !seller.iban.trim().is_empty() {
             bank.push(format!("IBAN {}", seller.iban.trim()));
@@ -681,6 +687,7 @@ impl Printed<'_> {
         if !bank.is_empty() && self.kind() != DocumentKind::CreditNote {
             mentions.push(self.labelled(labels.bank, &bank.join(" · ")));
         }
+
         if self.kind() == DocumentKind::Invoice {
             mentions.push(match seller.early_payment_discount.trim() {
                 "" => labels.no_early_discount.to_string(),
@@ -697,6 +704,7 @@ impl Printed<'_> {
             ));
             mentions.push(labels.recovery_indemnity.to_string());
         }
+
         if legal {
             let nature = match self.nature {
                 Nature::Goods => labels.goods,
@@ -708,6 +716,7 @@ impl Printed<'_> {
                 mentions.push(labels.vat_on_debits.to_string());
             }
         }
+
         let mut reasons: Vec<String> = Vec::new();
         for entry in &self.view.totals.vat_breakdown {
             let vat = &entry.vat;
@@ -731,8 +740,8 @@ impl Printed<'_> {
     }
 }
 
-/// The legal identity of the seller, repeated in every page's footer, then
-/// the template's footer text.
+/// Builds the footer lines: the seller's legal identity, repeated on every
+/// page, then the template's footer text.
 pub fn footer_lines(document: &Printed<'_>, footer: &str) -> Vec<String> {
     let seller = document.seller;
     let labels = document.labels;
@@ -778,7 +787,7 @@ fn address_lines(address: &Address) -> Vec<String> {
     lines
 }
 
-/// One row per wrapped line of `text`.
+/// Wraps `text` into one row per line.
 fn text_rows(
     text: &str,
     x: f32,
@@ -792,8 +801,8 @@ fn text_rows(
         .collect())
 }
 
-/// The font size at which `text` fits `width`, at most `size`: a very large
-/// amount shrinks rather than spill into the next column.
+/// Returns the font size at which `text` fits `width`, at most `size`, so a
+/// very large amount shrinks instead of spilling into the next column.
 fn fitted_size(text: &str, width: f32, size: f32, weight: Weight) -> Result<f32, PdfError> {
     let natural = super::fonts::Face::get(weight)?.width(text, size);
     Ok(if natural > width {

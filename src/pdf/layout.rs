@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use printpdf::{
-    Color, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage,
-    RawImageData, RawImageFormat, Rect, Rgb, TextItem, XObjectTransform,
+    Color, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, RawImage,
+    RawImageData, RawImageFormat, Rect, Rgb, TextItem, TextMatrix, XObjectTransform,
 };
 
 use super::fonts::{Face, Weight};
@@ -78,7 +78,7 @@ impl Row {
         }
     }
 
-    /// An empty row of `height` points.
+    /// Creates an empty row of `height` points.
     pub fn gap(height: f32) -> Row {
         Row {
             height,
@@ -393,29 +393,42 @@ impl Sheet {
                         },
                     });
                 }
+                // One text object per page; the font and the colour are set
+                // only when they change, which keeps the content stream short.
+                ops.push(Op::StartTextSection);
+                let mut current: Option<(Weight, f32, [f32; 3])> = None;
                 for placed in &page.texts {
-                    let Some(font) = handles[placed.cell.weight as usize].clone() else {
+                    let cell = &placed.cell;
+                    let Some(font) = handles[cell.weight as usize].clone() else {
                         continue;
                     };
-                    ops.push(Op::StartTextSection);
-                    ops.push(Op::SetFillColor {
-                        col: rgb(placed.cell.color),
-                    });
-                    ops.push(Op::SetFont {
-                        font,
-                        size: Pt(placed.cell.size),
-                    });
-                    ops.push(Op::SetTextCursor {
-                        pos: Point {
-                            x: Pt(placed.x),
-                            y: Pt(placed.y),
-                        },
+                    let (font_changed, color_changed) = match current {
+                        Some((weight, size, color)) => (
+                            weight != cell.weight || size != cell.size,
+                            color != cell.color,
+                        ),
+                        None => (true, true),
+                    };
+                    if color_changed {
+                        ops.push(Op::SetFillColor {
+                            col: rgb(cell.color),
+                        });
+                    }
+                    if font_changed {
+                        ops.push(Op::SetFont {
+                            font,
+                            size: Pt(cell.size),
+                        });
+                    }
+                    current = Some((cell.weight, cell.size, cell.color));
+                    ops.push(Op::SetTextMatrix {
+                        matrix: TextMatrix::Translate(Pt(placed.x), Pt(placed.y)),
                     });
                     ops.push(Op::ShowText {
-                        items: vec![TextItem::Text(placed.cell.text.clone())],
+                        items: vec![TextItem::Text(cell.text.clone())],
                     });
-                    ops.push(Op::EndTextSection);
                 }
+                ops.push(Op::EndTextSection);
                 PdfPage::new(
                     printpdf::Mm::from(Pt(self.width)),
                     printpdf::Mm::from(Pt(self.height)),

@@ -3,9 +3,9 @@
 //! `render` turns a `DocumentView` into PDF bytes with printpdf (without its
 //! HTML feature) and the embedded DejaVu Sans fonts. Every amount printed
 //! comes from the view's `Totals`; nothing is recomputed here. The module
-//! knows nothing of the GUI: the desktop app calls `render` for its preview,
-//! the command line for `facturier pdf`, and `Books::issue` once to archive
-//! an invoice or credit note exactly as issued.
+//! does not depend on the GUI. The desktop app calls `render` for its
+//! preview, the command line for `facturier pdf`, and `Books::issue` calls it
+//! once to archive an invoice or credit note exactly as issued.
 
 mod content;
 mod fonts;

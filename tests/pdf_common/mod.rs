@@ -52,7 +52,7 @@ fn path_str(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 
-/// The text pdftotext extracts, keeping the physical layout so that a
+/// Extracts the text with pdftotext, keeping the physical layout so that a
 /// label and its value on one row stay on one line.
 pub fn text(pdf: &[u8]) -> String {
     let file = write_temp(pdf);
@@ -68,8 +68,8 @@ pub fn text(pdf: &[u8]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// The text with every run of white space made a single space, so that a
-/// mention wrapped over two lines still reads as one phrase.
+/// Extracts the text with every run of white space made a single space, so
+/// that a mention wrapped over two lines still reads as one phrase.
 pub fn flat_text(pdf: &[u8]) -> String {
     text(pdf).split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -101,12 +101,12 @@ pub fn assert_fonts_embedded(pdf: &[u8]) {
     }
 }
 
-/// Page count from pdfinfo.
+/// Returns the page count that pdfinfo reads.
 pub fn page_count(pdf: &[u8]) -> usize {
     pdf_info(pdf, "Pages:").parse().unwrap()
 }
 
-/// A field of pdfinfo's output, such as "Page size:".
+/// Returns a field of pdfinfo's output, such as "Page size:".
 pub fn pdf_info(pdf: &[u8], field: &str) -> String {
     let file = write_temp(pdf);
     let output = run_tool("pdfinfo", &[path_str(file.path())]);
@@ -130,7 +130,7 @@ pub struct Word {
     pub text: String,
 }
 
-/// Page size and every word's box.
+/// Returns the page size and every word's box.
 pub fn words(pdf: &[u8]) -> ((f32, f32), Vec<Word>) {
     let file = write_temp(pdf);
     let output = run_tool("pdftotext", &["-bbox", path_str(file.path()), "-"]);
@@ -161,4 +161,20 @@ pub fn words(pdf: &[u8]) -> ((f32, f32), Vec<Word>) {
         }
     }
     (size, words)
+}
+
+/// Returns the width and height in pixels of every image pdfimages lists.
+pub fn image_sizes(pdf: &[u8]) -> Vec<(u32, u32)> {
+    let file = write_temp(pdf);
+    let output = run_tool("pdfimages", &["-list", path_str(file.path())]);
+    assert!(output.status.success(), "pdfimages failed");
+    let listing = String::from_utf8(output.stdout).unwrap();
+    listing
+        .lines()
+        .skip(2)
+        .map(|line| {
+            let columns: Vec<&str> = line.split_whitespace().collect();
+            (columns[3].parse().unwrap(), columns[4].parse().unwrap())
+        })
+        .collect()
 }
