@@ -195,7 +195,7 @@ impl Sheet {
         self.bottom_limit() - self.cursor
     }
 
-    /// Space a page offers to rows below a repeated table header.
+    /// Space an empty page offers, from the top margin to the footer.
     pub fn page_capacity(&self) -> f32 {
         self.bottom_limit() - MARGIN
     }
@@ -379,7 +379,7 @@ impl Sheet {
                 if let (Some(id), Some((x, y)), Some(pixels_high)) = (&logo, page.logo, logo_height)
                 {
                     // At 72 dpi one pixel is one point, so the scale is the
-                    // wanted height in points over the height in pixels.
+                    // logo's height in points over its height in pixels.
                     let scale = LOGO_HEIGHT / pixels_high.max(1.0);
                     ops.push(Op::UseXobject {
                         id: id.clone(),
