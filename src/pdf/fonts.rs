@@ -27,7 +27,13 @@ pub enum Weight {
 pub struct Face {
     bytes: &'static [u8],
     parsed: ParsedFont,
+    /// Advance width in font units of each Basic Multilingual Plane
+    /// character, indexed by code point; `NO_GLYPH` where the font has none.
+    advances: Vec<u16>,
 }
+
+/// Marks a code point without a glyph in `Face::advances`.
+const NO_GLYPH: u16 = u16::MAX;
 
 impl Face {
     pub fn get(weight: Weight) -> Result<&'static Face, PdfError> {
@@ -39,7 +45,17 @@ impl Face {
         };
         cell.get_or_init(|| {
             let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())?;
-            Some(Face { bytes, parsed })
+            let mut advances = vec![NO_GLYPH; 0x10000];
+            for (code_point, glyph) in &parsed.codepoint_to_glyph {
+                if let Some(slot) = advances.get_mut(*code_point as usize) {
+                    *slot = parsed.get_glyph_width(*glyph).unwrap_or(0);
+                }
+            }
+            Some(Face {
+                bytes,
+                parsed,
+                advances,
+            })
         })
         .as_ref()
         .ok_or(PdfError::Font(
@@ -47,20 +63,28 @@ impl Face {
         ))
     }
 
+    /// Returns the advance width of `character` in font units, or `None`
+    /// when the font has no glyph for it.
+    fn advance(&self, character: char) -> Option<u16> {
+        match self.advances.get(character as usize) {
+            Some(&NO_GLYPH) => None,
+            Some(advance) => Some(*advance),
+            None => self
+                .parsed
+                .lookup_glyph_index(character as u32)
+                .map(|glyph| self.parsed.get_glyph_width(glyph).unwrap_or(0)),
+        }
+    }
+
     pub fn covers(&self, character: char) -> bool {
-        self.parsed.lookup_glyph_index(character as u32).is_some()
+        self.advance(character).is_some()
     }
 
     /// Width of `text` in points at `size` points.
     pub fn width(&self, text: &str, size: f32) -> f32 {
         let units: u32 = text
             .chars()
-            .map(|character| {
-                self.parsed
-                    .lookup_glyph_index(character as u32)
-                    .and_then(|glyph| self.parsed.get_glyph_width(glyph))
-                    .map_or(0, u32::from)
-            })
+            .map(|character| self.advance(character).map_or(0, u32::from))
             .sum();
         units as f32 * size / f32::from(self.parsed.units_per_em.max(1))
     }

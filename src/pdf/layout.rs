@@ -457,29 +457,37 @@ fn rgb(color: [f32; 3]) -> Color {
 /// the text start new lines; empty lines are kept.
 pub fn wrap(text: &str, width: f32, size: f32, weight: Weight) -> Result<Vec<String>, PdfError> {
     let face = Face::get(weight)?;
+    let space = face.width(" ", size);
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
+        let mut line_width = 0.0;
         for word in paragraph.split(' ') {
-            let candidate = if line.is_empty() {
-                word.to_string()
-            } else {
-                format!("{line} {word}")
-            };
-            if face.width(&candidate, size) <= width {
-                line = candidate;
+            let word_width = face.width(word, size);
+            if line.is_empty() && word_width <= width {
+                line.push_str(word);
+                line_width = word_width;
+                continue;
+            }
+            if !line.is_empty() && line_width + space + word_width <= width {
+                line.push(' ');
+                line.push_str(word);
+                line_width += space + word_width;
                 continue;
             }
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
+                line_width = 0.0;
             }
+            // A word wider than the line is broken between characters.
             for character in word.chars() {
-                line.push(character);
-                if face.width(&line, size) > width && line.chars().count() > 1 {
-                    line.pop();
+                let character_width = face.width(character.encode_utf8(&mut [0; 4]), size);
+                if line_width + character_width > width && !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
-                    line.push(character);
+                    line_width = 0.0;
                 }
+                line.push(character);
+                line_width += character_width;
             }
         }
         lines.push(line);
@@ -513,4 +521,37 @@ pub fn printable(text: &str) -> Result<String, PdfError> {
         });
     }
     Ok(cleaned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_every_character_within_width() {
+        let text = "Kávéőrlő Čačak Supercalifragilisticexpialidociousnessandmore end\n\nlast";
+        let width = 60.0;
+        let lines = wrap(text, width, 9.0, Weight::Regular).unwrap();
+        let face = Face::get(Weight::Regular).unwrap();
+        for line in &lines {
+            assert!(
+                face.width(line, 9.0) <= width,
+                "{line:?} is wider than {width}"
+            );
+        }
+        assert_eq!(
+            lines.concat().replace(' ', ""),
+            text.replace([' ', '\n'], "")
+        );
+        assert_eq!(lines.last().map(String::as_str), Some("last"));
+        assert!(lines.contains(&String::new()), "the empty line was dropped");
+    }
+
+    #[test]
+    fn accent_color_parses_or_is_rejected() {
+        assert_eq!(parse_color("#FF0000").unwrap(), [1.0, 0.0, 0.0]);
+        assert!(parse_color("FF0000").is_err());
+        assert!(parse_color("#FF00").is_err());
+        assert!(parse_color("#GG0000").is_err());
+    }
 }
