@@ -279,6 +279,31 @@ fn starttls_with_password_delivers() {
 }
 
 #[test]
+fn implicit_tls_with_password_delivers() {
+    let certificates = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed(certificates.path());
+    let server = SmtpServer::start(&[
+        "--password",
+        "s3cret",
+        "--cert",
+        cert.to_str().unwrap(),
+        key.to_str().unwrap(),
+        "--implicit-tls",
+    ]);
+    let (_dir, mut books) = books();
+    let mut settings = server.settings("sender", Security::Tls);
+    settings.host = "localhost".to_string();
+    settings.ca_certificate = Some(cert);
+    books.set_smtp_settings(&settings).unwrap();
+    let (id, number) = issued(&mut books);
+
+    books.send_email(id, &[], Some("s3cret")).unwrap();
+
+    let attachment = server.received(&format!("message-1-{number}.pdf"));
+    assert!(attachment == books.pdf(id).unwrap());
+}
+
+#[test]
 fn eml_draft_carries_pdf_for_mail_app() {
     let (dir, mut books) = books();
     let (id, number) = issued(&mut books);

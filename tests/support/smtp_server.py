@@ -1,12 +1,14 @@
 """A real SMTP server on 127.0.0.1 for the e-mail tests (aiosmtpd).
 
 Usage: smtp_server.py PORT OUTPUT_DIR [--password PASSWORD] [--cert CERT KEY]
+                      [--implicit-tls]
 
 Every accepted message is written to OUTPUT_DIR as message-N.eml, with
 message-N.json naming its recipients and message-N-<file name> holding each
 attachment decoded. Recipients whose address contains "refused" get the
 reply 550. With --password, AUTH is required and only user "sender" with
-that password passes. With --cert, STARTTLS is offered and required.
+that password passes. With --cert, STARTTLS is offered and required, or,
+with --implicit-tls as well, the connection is TLS from the first byte.
 Prints "ready" once listening; stops when standard input closes.
 """
 
@@ -52,6 +54,7 @@ def main():
     parser.add_argument("output")
     parser.add_argument("--password")
     parser.add_argument("--cert", nargs=2)
+    parser.add_argument("--implicit-tls", action="store_true")
     arguments = parser.parse_args()
 
     def authenticate(server, session, envelope, mechanism, auth_data):
@@ -66,15 +69,20 @@ def main():
     options = {}
     if arguments.password:
         options.update(authenticator=authenticate, auth_required=True, auth_require_tls=False)
+    controller_options = {}
     if arguments.cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(*arguments.cert)
-        options.update(tls_context=context, require_starttls=True)
+        if arguments.implicit_tls:
+            controller_options["ssl_context"] = context
+        else:
+            options.update(tls_context=context, require_starttls=True)
     controller = Controller(
         Handler(pathlib.Path(arguments.output)),
         hostname="127.0.0.1",
         port=arguments.port,
         **options,
+        **controller_options,
     )
     controller.start()
     print("ready", flush=True)
