@@ -125,3 +125,30 @@ fn draft_pdf_follows_current_template() {
     assert!(text.contains("Draft, not a legal document"), "{text}");
     assert_eq!(books.archived_pdf_sha256(id).unwrap(), None);
 }
+
+#[test]
+fn verify_detects_altered_archived_pdf() {
+    let (_dir, mut books) = books();
+    let id = draft(&mut books, DocumentKind::Invoice, INVOICE);
+    let number = books.issue(id, None).unwrap();
+    assert!(facturier::verify::verify(&mut books).unwrap().is_clean());
+
+    // Only a client that drops the append-only triggers can alter the
+    // archive; verify must still notice.
+    let connection = books.store().connection();
+    connection
+        .execute_batch("DROP TRIGGER issued_pdfs_no_update")
+        .unwrap();
+    connection
+        .execute(
+            "UPDATE issued_pdfs SET bytes = x'00' WHERE document_id = ?1",
+            [id],
+        )
+        .unwrap();
+
+    let report = facturier::verify::verify(&mut books).unwrap();
+    let problems: Vec<&String> = report.problems().collect();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains(&number), "{problems:?}");
+    assert!(problems[0].contains("archived PDF differs"), "{problems:?}");
+}

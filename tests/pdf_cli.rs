@@ -154,4 +154,9 @@ fn email_eml_command_writes_draft() {
     let text = std::fs::read_to_string(&eml).unwrap();
     assert!(text.contains("To: compta@lenoir.example"), "{text}");
     assert!(text.contains(&format!("{number}.pdf")), "{text}");
+
+    let log = facturier(dir.path(), &["email", &number, "--log"], None);
+    let listing = String::from_utf8(log.stdout).unwrap();
+    assert!(listing.contains("draft"), "{listing}");
+    assert!(listing.contains("compta@lenoir.example"), "{listing}");
 }

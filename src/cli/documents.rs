@@ -159,3 +159,21 @@ pub fn send(books: &mut Books, key: &str, to: &[String], eml: Option<&Path>) -> 
     println!("sent to {}", recipients.join(", "));
     Ok(())
 }
+
+/// Prints every sending attempt of document `key`, oldest first.
+pub fn email_log(books: &mut Books, key: &str) -> Result<(), String> {
+    let id = find(books, key)?;
+    for entry in books.email_log(id).map_err(to_message)? {
+        let error = entry
+            .error
+            .map(|error| format!("  {error}"))
+            .unwrap_or_default();
+        println!(
+            "{}  {:<6}  {}{error}",
+            entry.recorded_at,
+            entry.outcome,
+            entry.recipients.join(", ")
+        );
+    }
+    Ok(())
+}

@@ -112,6 +112,9 @@ pub enum Command {
         /// Write an .eml draft to FILE instead of sending.
         #[arg(long, value_name = "FILE")]
         eml: Option<PathBuf>,
+        /// List the document's sendings (date, recipients, outcome) instead of sending.
+        #[arg(long, conflicts_with_all = ["to", "eml"])]
+        log: bool,
     },
     /// The SMTP account used to send e-mail.
     #[command(subcommand)]
@@ -431,9 +434,12 @@ pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
         Command::Pdf { number, output } => documents::export(&mut books, &number, &output),
         Command::Print { number } => documents::print(&mut books, &number),
         Command::Template(command) => documents::template(&mut books, command),
-        Command::Email { number, to, eml } => {
-            documents::send(&mut books, &number, &to, eml.as_deref())
-        }
+        Command::Email {
+            number, log: true, ..
+        } => documents::email_log(&mut books, &number),
+        Command::Email {
+            number, to, eml, ..
+        } => documents::send(&mut books, &number, &to, eml.as_deref()),
         Command::Smtp(command) => documents::smtp(&mut books, command),
     }
 }
