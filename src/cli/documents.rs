@@ -59,7 +59,10 @@ pub fn print(books: &mut Books, key: &str) -> Result<(), String> {
             }
         })
         .collect();
-    let path = std::env::temp_dir().join(format!("facturier-{file_name}.pdf"));
+    // The process id keeps two prints of one document from sharing a file
+    // while a viewer may still be reading the first.
+    let path =
+        std::env::temp_dir().join(format!("facturier-{file_name}-{}.pdf", std::process::id()));
     std::fs::write(&path, bytes)
         .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
     let (program, arguments): (&str, Vec<&std::ffi::OsStr>) = if cfg!(target_os = "windows") {
