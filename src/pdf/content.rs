@@ -476,8 +476,7 @@ impl Printed<'_> {
         {
             let mut text = label.to_string();
             if !entry.reason.trim().is_empty() {
-                text =
-                    format!("{text} : {}", entry.reason.trim()).replace(" : ", self.labels.colon());
+                text = self.labelled(label, entry.reason.trim());
             }
             if let Some(percent) = entry.percent {
                 text = format!(
