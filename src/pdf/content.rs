@@ -443,8 +443,10 @@ impl Printed<'_> {
         }
     }
 
-    /// Allowances, charges, VAT breakdown, totals and legal mentions: the
-    /// block that closes the document, printed once, on the last page.
+    /// Builds the block that closes the document: allowances, charges, VAT
+    /// breakdown, totals and legal mentions. It is kept on one page, the last.
+    // NOTE: a block taller than a whole page (dozens of exemption wordings)
+    // flows over two pages, and the totals then sit on the second to last.
     fn closing_rows(&self, sheet: &Sheet) -> Result<Vec<Row>, PdfError> {
         let mut rows = vec![Row::gap(8.0)];
         rows.extend(self.allowance_rows(sheet)?);
@@ -811,8 +813,9 @@ fn fitted_size(text: &str, width: f32, size: f32, weight: Weight) -> Result<f32,
     })
 }
 
-/// Pairs two columns of rows line by line; cells of the right column (laid
-/// out from x = 0) are moved to `right_x`, those of the left to `left_x`.
+/// Pairs two columns of rows line by line. Cells laid out from x = 0 (left of
+/// the margin) move to `left_x` or `right_x`; cells already placed keep their
+/// position.
 fn side_by_side(left: Vec<Row>, right: Vec<Row>, left_x: f32, right_x: f32) -> Vec<Row> {
     let count = left.len().max(right.len());
     let mut left = left.into_iter();
