@@ -402,6 +402,26 @@ fn logo_is_embedded_as_image() {
 }
 
 #[test]
+fn deleted_logo_does_not_block_issue() {
+    let (dir, mut books) = books();
+    let logo = dir.path().join("logo.png");
+    write_png(&logo, 40, 20);
+    books
+        .set_template(&Template {
+            logo: Some(logo.clone()),
+            ..Template::default()
+        })
+        .unwrap();
+    std::fs::remove_file(&logo).unwrap();
+
+    let (id, _) = issued_invoice(&mut books);
+    let pdf = books.pdf(id).unwrap();
+
+    check_pdf(&pdf);
+    assert!(pdf_common::image_sizes(&pdf).is_empty());
+}
+
+#[test]
 fn template_rejects_missing_logo() {
     let (dir, mut books) = books();
     let missing = dir.path().join("absent.png");

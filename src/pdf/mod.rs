@@ -122,8 +122,14 @@ pub fn render(
 ) -> Result<Vec<u8>, PdfError> {
     let labels = labels::Labels::of(template.language);
     let accent = layout::parse_color(&template.accent_color)?;
-    let logo = match &template.logo {
-        Some(path) => Some(layout::Logo::load(path)?),
+    // A logo file moved or deleted since the template was saved must not
+    // block issuing an invoice: the document is printed without it.
+    let logo = match template.logo.as_deref().map(layout::Logo::load) {
+        Some(Ok(logo)) => Some(logo),
+        Some(Err(error)) => {
+            tracing::warn!(%error, "logo left out of the PDF");
+            None
+        }
         None => None,
     };
     let mut sheet = layout::Sheet::new(template.paper, accent);
