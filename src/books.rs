@@ -2,6 +2,9 @@
 //! database transaction. The command line and the desktop app call these
 //! functions and nothing below them.
 
+mod archive;
+pub mod mail;
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -16,11 +19,13 @@ use crate::document::{
     AllowanceCharge, Company, Content, DocumentId, DocumentKind, Header, InvoiceStatus, Line,
     OrderStatus, Party, PriceSource, QuoteStatus,
 };
+use crate::email::{self, Outgoing, SmtpSettings};
 use crate::input::DraftInput;
 use crate::journal::{self, Event};
 use crate::money::{Currency, check_scale};
 use crate::numbering;
 use crate::store::balances;
+use crate::pdf::Template;
 use crate::store::documents::{self, IssueRecord, ListFilter, StoredDocument};
 use crate::store::{
     self, Customer, Payment, Result, Store, StoreError, catalog, customers, payments,
@@ -403,6 +408,184 @@ impl Books {
         let number = self.batch(|batch| batch.issue(id, date))?;
         tracing::info!(document = id, "document issued");
         Ok(number)
+    }
+
+    // Printed documents ---------------------------------------------------
+
+    /// The PDF template settings, or the defaults when none are saved.
+    pub fn template(&mut self) -> Result<Template> {
+        self.store.read(archive::load_template)
+    }
+
+    /// Saves the PDF template settings; documents issued before keep the
+    /// PDF archived when they were issued.
+    pub fn set_template(&mut self, template: &Template) -> Result<()> {
+        let template = template
+            .clone()
+            .validated()
+            .map_err(|error| StoreError::Rejected(error.to_string()))?;
+        self.store
+            .write(|tx| archive::save_template(tx, &template))?;
+        tracing::info!("template settings saved");
+        Ok(())
+    }
+
+    /// The PDF of a document: for an issued invoice or credit note, exactly
+    /// the bytes archived at issue; for anything else, a fresh rendering
+    /// with the saved template.
+    pub fn pdf(&mut self, id: DocumentId) -> Result<Vec<u8>> {
+        let today = today();
+        self.store.read(|tx| {
+            if let Some((bytes, _)) = archive::stored(tx, id)? {
+                return Ok(bytes);
+            }
+            let view = view(tx, id, today)?;
+            let template = archive::load_template(tx)?;
+            archive::render(tx, &view, &template)
+        })
+    }
+
+    /// Renders a document with `template`, ignoring any archived PDF: the
+    /// app's live preview of template changes.
+    pub fn preview_pdf(&mut self, id: DocumentId, template: &Template) -> Result<Vec<u8>> {
+        let today = today();
+        self.store.read(|tx| {
+            let view = view(tx, id, today)?;
+            archive::render(tx, &view, template)
+        })
+    }
+
+    /// The SHA-256 of the PDF archived at issue, when there is one.
+    pub fn archived_pdf_sha256(&mut self, id: DocumentId) -> Result<Option<String>> {
+        Ok(self
+            .store
+            .read(|tx| archive::stored(tx, id))?
+            .map(|(_, sha256)| sha256))
+    }
+
+    // E-mail --------------------------------------------------------------
+
+    pub fn smtp_settings(&mut self) -> Result<Option<SmtpSettings>> {
+        self.store.read(mail::load_smtp)
+    }
+
+    /// Saves the SMTP account; the password goes to the keyring apart.
+    pub fn set_smtp_settings(&mut self, settings: &SmtpSettings) -> Result<()> {
+        let settings = settings.clone().validated().map_err(mail::to_store_error)?;
+        self.store.write(|tx| mail::save_smtp(tx, &settings))?;
+        tracing::info!("SMTP settings saved");
+        Ok(())
+    }
+
+    /// The e-mail of an issued document with its PDF attached, to `to`, or
+    /// to the customer's address when `to` is empty.
+    pub fn email_message(&mut self, id: DocumentId, to: &[String]) -> Result<Outgoing> {
+        let pdf = self.pdf(id)?;
+        let today = today();
+        let from = self
+            .smtp_settings()?
+            .map(|settings| settings.from)
+            .unwrap_or_default();
+        self.store.read(|tx| {
+            let view = view(tx, id, today)?;
+            let Some(number) = view.document.number.as_deref() else {
+                return rejected(format!(
+                    "document {id} is a draft: issue it before sending it"
+                ));
+            };
+            let recipients: Vec<String> = if to.is_empty() {
+                view.document.header.buyer.email.iter().cloned().collect()
+            } else {
+                to.to_vec()
+            };
+            if recipients.is_empty() {
+                return rejected(format!(
+                    "the customer of {number} has no e-mail address: give one with --to"
+                ));
+            }
+            let seller = match &view.document.seller {
+                Some(seller) => seller.clone(),
+                None => load_company(tx)?.unwrap_or_default(),
+            };
+            // Without an SMTP account (an .eml draft), the company's address
+            // is the sender.
+            let from = match (from.is_empty(), seller.email.trim()) {
+                (false, _) => from.clone(),
+                (true, "") => {
+                    return rejected(
+                        "no sender address: fill in the company's \"email\" or set the SMTP account",
+                    );
+                }
+                (true, email) => format!("{} <{email}>", seller.name),
+            };
+            let seller = seller.name;
+            let language = archive::load_template(tx)?.language;
+            Ok(mail::outgoing(&view, &seller, &from, recipients, language, pdf.clone()))
+        })
+    }
+
+    /// Builds the .eml draft of a document for the user's mail app and logs
+    /// it on the document.
+    pub fn email_draft(&mut self, id: DocumentId, to: &[String]) -> Result<Vec<u8>> {
+        let outgoing = self.email_message(id, to)?;
+        let eml = outgoing.eml_draft().map_err(mail::to_store_error)?;
+        self.store
+            .write(|tx| mail::log(tx, id, &outgoing.to, "draft", None, None))?;
+        tracing::info!(document = id, "e-mail draft written");
+        Ok(eml)
+    }
+
+    /// Sends a document through the SMTP account and logs the attempt on
+    /// it. A failed attempt keeps the message in the log and returns why it
+    /// failed. `password` overrides the keyring when given.
+    pub fn send_email(
+        &mut self,
+        id: DocumentId,
+        to: &[String],
+        password: Option<&str>,
+    ) -> Result<Vec<String>> {
+        let settings = self.smtp_settings()?.ok_or_else(|| {
+            StoreError::Rejected(
+                "no SMTP account is set: set one with `facturier smtp set --json FILE`".into(),
+            )
+        })?;
+        let outgoing = self.email_message(id, to)?;
+        let message = outgoing.message().map_err(mail::to_store_error)?;
+        let outcome = match password {
+            Some(password) => Ok(Some(password.to_string())),
+            None => email::load_password(&settings),
+        }
+        .and_then(|password| email::send(&settings, password.as_deref(), &message));
+        match outcome {
+            Ok(()) => {
+                self.store
+                    .write(|tx| mail::log(tx, id, &outgoing.to, "sent", None, None))?;
+                tracing::info!(document = id, recipients = outgoing.to.len(), "e-mail sent");
+                Ok(outgoing.to)
+            }
+            Err(error) => {
+                let formatted = message.formatted();
+                self.store.write(|tx| {
+                    mail::log(
+                        tx,
+                        id,
+                        &outgoing.to,
+                        "failed",
+                        Some(&error),
+                        Some(&formatted),
+                    )
+                })?;
+                tracing::warn!(document = id, cause = error.kind(), "e-mail sending failed");
+                Err(StoreError::Rejected(format!(
+                    "{error} (the message is kept in the document's sending log)"
+                )))
+            }
+        }
+    }
+
+    /// Every sending attempt of a document, oldest first.
+    pub fn email_log(&mut self, id: DocumentId) -> Result<Vec<mail::EmailLogEntry>> {
+        self.store.read(|tx| mail::entries(tx, id))
     }
 
     // Payments ------------------------------------------------------------
@@ -1460,6 +1643,9 @@ fn issue(
         },
     )?;
     if header.kind.is_legal() {
+        // The PDF is rendered once, inside the issuing transaction, so an
+        // issued invoice never exists without its archived print.
+        let pdf_sha256 = archive::archive_issued(tx, id, today)?;
         let payload = serde_json::json!({
             "kind": header.kind.as_str(),
             "number": drawn.number,
@@ -1471,6 +1657,7 @@ fn issue(
             "tax_inclusive_total": totals.tax_inclusive_total.to_string(),
             "content_sha256": content_sha256,
             "corrects": corrects,
+            "pdf_sha256": pdf_sha256,
         });
         journal::append(tx, Event::Issued, Some(id), Some(&drawn.number), &payload)?;
     }

@@ -92,6 +92,14 @@ pub fn verify(books: &mut Books) -> Result<Report> {
                 Some((row.document_id?, payload.get("content_sha256")?.as_str()?.to_string()))
             })
             .collect();
+        let pdf_hashes: BTreeMap<i64, String> = rows
+            .iter()
+            .filter(|row| row.event == journal::Event::Issued.as_str())
+            .filter_map(|row| {
+                let payload: serde_json::Value = serde_json::from_str(&row.payload).ok()?;
+                Some((row.document_id?, payload.get("pdf_sha256")?.as_str()?.to_string()))
+            })
+            .collect();
 
         for row in rows.iter().filter(|row| row.event == journal::Event::Issued.as_str()) {
             let number = row.document_number.as_deref().unwrap_or_default();
@@ -139,12 +147,40 @@ pub fn verify(books: &mut Books) -> Result<Report> {
                 _ => {}
             }
             check_document_totals(tx, row.id, &number, &mut report.documents)?;
+            if let Some(journaled) = pdf_hashes.get(&row.id) {
+                check_archived_pdf(tx, row.id, &number, journaled, &mut report.documents)?;
+            }
         }
         check_series(tx, &issued, &mut report.numbering)?;
         check_balances(tx, &mut report.documents)?;
         Ok(())
     })?;
     Ok(report)
+}
+
+/// Checks that the PDF archived at issue still has the SHA-256 journaled
+/// then. Documents issued before PDFs were archived have no such hash and
+/// are not checked.
+fn check_archived_pdf(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    number: &str,
+    journaled: &str,
+    problems: &mut Vec<String>,
+) -> Result<()> {
+    let archived: Option<Vec<u8>> = rusqlite::OptionalExtension::optional(tx.query_row(
+        "SELECT bytes FROM issued_pdfs WHERE document_id = ?1",
+        [id],
+        |row| row.get(0),
+    ))?;
+    match archived {
+        None => problems.push(format!("{number}: the PDF archived at issue is missing")),
+        Some(bytes) if journal::sha256_hex(&bytes) != journaled => problems.push(format!(
+            "{number}: the archived PDF differs from the one journaled at issue"
+        )),
+        Some(_) => {}
+    }
+    Ok(())
 }
 
 /// Recomputes a document's totals from its lines and compares them with the

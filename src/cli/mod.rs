@@ -1,6 +1,7 @@
 //! The command line: `facturier [--data-dir DIR] COMMAND`.
 
 mod exchange;
+mod documents;
 mod json;
 mod text;
 
@@ -93,6 +94,41 @@ pub enum Command {
     },
     #[command(flatten)]
     Exchange(exchange::ExchangeCommand),
+    /// Writes a document's PDF: the PDF archived at issue for an invoice or
+    /// credit note, a fresh rendering for drafts, quotes and orders.
+    Pdf {
+        /// Document number, or draft id.
+        number: String,
+        /// Output file.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Opens a document's PDF in the system viewer to print it.
+    Print {
+        /// Document number, or draft id.
+        number: String,
+    },
+    /// The PDF template: logo, accent colour, footer, paper size, language.
+    #[command(subcommand)]
+    Template(documents::TemplateCommand),
+    /// Sends an issued document by e-mail with its PDF attached, or writes
+    /// it as an .eml draft for your mail app; every sending is logged.
+    Email {
+        /// Document number.
+        number: String,
+        /// Recipient address; repeat for several (default: the customer's address).
+        #[arg(long, value_name = "ADDRESS")]
+        to: Vec<String>,
+        /// Write an .eml draft to FILE instead of sending.
+        #[arg(long, value_name = "FILE")]
+        eml: Option<PathBuf>,
+        /// List the document's sendings (date, recipients, outcome) instead of sending.
+        #[arg(long, conflicts_with_all = ["to", "eml"])]
+        log: bool,
+    },
+    /// The SMTP account used to send e-mail.
+    #[command(subcommand)]
+    Smtp(documents::SmtpCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -418,6 +454,16 @@ pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
         }
         Command::Verify { json } => verify(&mut books, json),
         Command::Exchange(command) => exchange::run(command, data_dir),
+        Command::Pdf { number, output } => documents::export(&mut books, &number, &output),
+        Command::Print { number } => documents::print(&mut books, &number),
+        Command::Template(command) => documents::template(&mut books, command),
+        Command::Email {
+            number, log: true, ..
+        } => documents::email_log(&mut books, &number),
+        Command::Email {
+            number, to, eml, ..
+        } => documents::send(&mut books, &number, &to, eml.as_deref()),
+        Command::Smtp(command) => documents::smtp(&mut books, command),
     }
 }
 

@@ -23,7 +23,10 @@ use rust_decimal::Decimal;
 
 /// Migrations in order; the schema version is the number applied. A released
 /// migration is never edited: changes go in a new file.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_email_log.sql"),
+];
 
 /// The schema version this build writes: the number of migrations it knows.
 pub fn known_schema_version() -> i64 {

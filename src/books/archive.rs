@@ -1,0 +1,111 @@
+//! Printed documents: the template settings, rendering a document with the
+//! seller and nature it prints, and the PDF archived at issue.
+//!
+//! An invoice or credit note is rendered once, when it is issued. Its bytes
+//! and their SHA-256 go into `issued_pdfs`, whose SQLite triggers reject any
+//! update or delete. Every later export, print or e-mail returns
+//! those bytes, so a change to the company or the template never alters a
+//! document already sent.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Transaction};
+
+use super::{DocumentView, load_company, view};
+use crate::document::{Company, DocumentId};
+use crate::journal;
+use crate::pdf::{self, Nature, Template};
+use crate::store::{self, ProductNature, Result, StoreError, catalog};
+
+/// Key of the template settings in the `settings` table.
+const TEMPLATE_KEY: &str = "template";
+
+pub(super) fn load_template(tx: &Transaction<'_>) -> Result<Template> {
+    let json: Option<String> = tx
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [TEMPLATE_KEY],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match json {
+        Some(json) => store::json_from("settings.template", &json),
+        None => Ok(Template::default()),
+    }
+}
+
+pub(super) fn save_template(tx: &Transaction<'_>, template: &Template) -> Result<()> {
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [TEMPLATE_KEY, &store::json_to(template)],
+    )?;
+    Ok(())
+}
+
+/// Derives the nature of the operation from the catalogue products on the
+/// lines: goods, services, or both. A line typed in without a product counts
+/// as services, so a document without catalogue lines is services.
+pub(super) fn nature(tx: &Transaction<'_>, view: &DocumentView) -> Result<Nature> {
+    let (mut goods, mut services) = (false, false);
+    for line in &view.document.content.lines {
+        let nature = match line.product_id {
+            Some(id) => catalog::get_product(tx, id)?.map(|product| product.nature),
+            None => None,
+        };
+        match nature.unwrap_or(ProductNature::Service) {
+            ProductNature::Goods => goods = true,
+            ProductNature::Service => services = true,
+        }
+    }
+    Ok(match (goods, services) {
+        (true, true) => Nature::Both,
+        (true, false) => Nature::Goods,
+        _ => Nature::Services,
+    })
+}
+
+/// Renders a document as it prints now: the frozen seller for an issued
+/// document, the current company for a draft.
+pub(super) fn render(
+    tx: &Transaction<'_>,
+    view: &DocumentView,
+    template: &Template,
+) -> Result<Vec<u8>> {
+    let seller = match &view.document.seller {
+        Some(seller) => seller.clone(),
+        None => load_company(tx)?.unwrap_or_else(Company::default),
+    };
+    let nature = nature(tx, view)?;
+    pdf::render(view, &seller, template, nature)
+        .map_err(|error| StoreError::Rejected(format!("the PDF could not be rendered: {error}")))
+}
+
+/// Renders the just-issued document `id` and stores the bytes for good;
+/// returns their SHA-256 for the journal.
+pub(super) fn archive_issued(
+    tx: &Transaction<'_>,
+    id: DocumentId,
+    today: NaiveDate,
+) -> Result<String> {
+    let issued = view(tx, id, today)?;
+    let template = load_template(tx)?;
+    let bytes = render(tx, &issued, &template)?;
+    let sha256 = journal::sha256_hex(&bytes);
+    tx.execute(
+        "INSERT INTO issued_pdfs (document_id, bytes, sha256) VALUES (?1, ?2, ?3)",
+        rusqlite::params![id, bytes, sha256],
+    )?;
+    Ok(sha256)
+}
+
+/// Returns the archived PDF of an issued invoice or credit note, with its
+/// SHA-256.
+pub(super) fn stored(tx: &Transaction<'_>, id: DocumentId) -> Result<Option<(Vec<u8>, String)>> {
+    Ok(tx
+        .query_row(
+            "SELECT bytes, sha256 FROM issued_pdfs WHERE document_id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?)
+}

@@ -1,0 +1,182 @@
+//! `facturier pdf`, `print` and `template`: printed documents.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use clap::Subcommand;
+use facturier::books::Books;
+use facturier::email::{self, SmtpSettings};
+use facturier::pdf::Template;
+
+use super::{find, print_json, read_json_file, to_message};
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Sets the PDF template from a JSON file: logo, accent_color, footer,
+    /// paper (a4 or letter), language (french or english).
+    Set {
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+    },
+    /// Prints the PDF template as JSON.
+    Show,
+}
+
+pub fn template(books: &mut Books, command: TemplateCommand) -> Result<(), String> {
+    match command {
+        TemplateCommand::Set { json } => {
+            let template: Template = read_json_file(&json)?;
+            books.set_template(&template).map_err(to_message)
+        }
+        TemplateCommand::Show => {
+            let template = books.template().map_err(to_message)?;
+            print_json(&serde_json::to_value(&template).map_err(|error| error.to_string())?);
+            Ok(())
+        }
+    }
+}
+
+/// Writes the PDF of document `key` to `output`.
+pub fn export(books: &mut Books, key: &str, output: &Path) -> Result<(), String> {
+    let id = find(books, key)?;
+    let bytes = books.pdf(id).map_err(to_message)?;
+    std::fs::write(output, bytes)
+        .map_err(|error| format!("cannot write {}: {error}", output.display()))
+}
+
+/// Writes the PDF to the temporary folder and opens it in the system's PDF
+/// viewer, whose print dialog prints it.
+pub fn print(books: &mut Books, key: &str) -> Result<(), String> {
+    let id = find(books, key)?;
+    let bytes = books.pdf(id).map_err(to_message)?;
+    let file_name: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    // The process id keeps two prints of one document from sharing a file
+    // while a viewer may still be reading the first.
+    let path =
+        std::env::temp_dir().join(format!("facturier-{file_name}-{}.pdf", std::process::id()));
+    std::fs::write(&path, bytes)
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    let (program, arguments): (&str, Vec<&std::ffi::OsStr>) = if cfg!(target_os = "windows") {
+        (
+            "cmd",
+            vec![
+                "/C".as_ref(),
+                "start".as_ref(),
+                "".as_ref(),
+                path.as_os_str(),
+            ],
+        )
+    } else if cfg!(target_os = "macos") {
+        ("open", vec![path.as_os_str()])
+    } else {
+        ("xdg-open", vec![path.as_os_str()])
+    };
+    match Process::new(program).args(&arguments).status() {
+        Ok(status) if status.success() => {
+            println!(
+                "{} opened in the system viewer; print it from there",
+                path.display()
+            );
+            Ok(())
+        }
+        Ok(status) => Err(format!(
+            "{program} could not open {} ({status}): open the file with a PDF viewer and print it from there",
+            path.display()
+        )),
+        Err(error) => Err(format!(
+            "no system viewer could be started ({program}: {error}); the PDF is saved as {}: open it with a PDF viewer and print it from there",
+            path.display()
+        )),
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SmtpCommand {
+    /// Sets the SMTP account from a JSON file: host, port, security
+    /// (starttls, tls, or none for a server on this machine), username, from,
+    /// and optionally ca_certificate (a PEM file).
+    Set {
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+    },
+    /// Prints the SMTP account as JSON (never the password).
+    Show,
+    /// Reads the SMTP password from standard input and stores it in the
+    /// operating system's keyring.
+    Password,
+}
+
+pub fn smtp(books: &mut Books, command: SmtpCommand) -> Result<(), String> {
+    match command {
+        SmtpCommand::Set { json } => {
+            let settings: SmtpSettings = read_json_file(&json)?;
+            books.set_smtp_settings(&settings).map_err(to_message)
+        }
+        SmtpCommand::Show => {
+            let settings = books.smtp_settings().map_err(to_message)?;
+            print_json(&serde_json::to_value(&settings).map_err(|error| error.to_string())?);
+            Ok(())
+        }
+        SmtpCommand::Password => {
+            let settings = books.smtp_settings().map_err(to_message)?.ok_or(
+                "no SMTP account is set: set one first with `facturier smtp set --json FILE`",
+            )?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password).map_err(|error| {
+                format!("cannot read the password from standard input: {error}")
+            })?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            if password.is_empty() {
+                return Err("the password read from standard input is empty".to_string());
+            }
+            email::store_password(&settings, password).map_err(|error| error.to_string())?;
+            println!("password stored in the system keyring");
+            Ok(())
+        }
+    }
+}
+
+/// Sends document `key` by e-mail, or writes it as an .eml draft.
+pub fn send(books: &mut Books, key: &str, to: &[String], eml: Option<&Path>) -> Result<(), String> {
+    let id = find(books, key)?;
+    if let Some(path) = eml {
+        let bytes = books.email_draft(id, to).map_err(to_message)?;
+        std::fs::write(path, bytes)
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        println!(
+            "{} written: open it with your mail app to send it",
+            path.display()
+        );
+        return Ok(());
+    }
+    let recipients = books.send_email(id, to, None).map_err(to_message)?;
+    println!("sent to {}", recipients.join(", "));
+    Ok(())
+}
+
+/// Prints every sending attempt of document `key`, oldest first.
+pub fn email_log(books: &mut Books, key: &str) -> Result<(), String> {
+    let id = find(books, key)?;
+    for entry in books.email_log(id).map_err(to_message)? {
+        let error = entry
+            .error
+            .map(|error| format!("  {error}"))
+            .unwrap_or_default();
+        println!(
+            "{}  {:<6}  {}{error}",
+            entry.recorded_at,
+            entry.outcome,
+            entry.recipients.join(", ")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,557 @@
+//! Page geometry: rows of text cells placed top to bottom, new pages with
+//! the repeated table header, the footer with "page x of y", and the
+//! conversion to printpdf operations. Units are PDF points.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use printpdf::{
+    Color, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, RawImage,
+    RawImageData, RawImageFormat, Rect, Rgb, TextItem, TextMatrix, XObjectTransform,
+};
+
+use super::fonts::{Face, Weight};
+use super::labels::Labels;
+use super::{PaperSize, PdfError};
+
+/// Page margin on every side: 15 mm.
+pub const MARGIN: f32 = 42.5;
+/// Height kept free at the bottom of every page for the footer.
+const FOOTER_HEIGHT: f32 = 48.0;
+/// Line height as a multiple of the font size.
+const LEADING: f32 = 1.3;
+/// Height of the logo on the first page: 18 mm.
+pub const LOGO_HEIGHT: f32 = 51.0;
+
+pub const BLACK: [f32; 3] = [0.0, 0.0, 0.0];
+pub const GREY: [f32; 3] = [0.35, 0.35, 0.35];
+pub const WHITE: [f32; 3] = [1.0, 1.0, 1.0];
+
+/// Parses "#RRGGBB" into RGB components from 0 to 1.
+pub fn parse_color(text: &str) -> Result<[f32; 3], PdfError> {
+    let invalid = || PdfError::InvalidColor(text.to_string());
+    let hex = text.trim().strip_prefix('#').ok_or_else(invalid)?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return Err(invalid());
+    }
+    let mut color = [0.0; 3];
+    for (index, component) in color.iter_mut().enumerate() {
+        let byte = u8::from_str_radix(&hex[index * 2..index * 2 + 2], 16).map_err(|_| invalid())?;
+        *component = f32::from(byte) / 255.0;
+    }
+    Ok(color)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// One run of text inside a row.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Left edge of the cell.
+    pub x: f32,
+    pub width: f32,
+    pub align: Align,
+    pub text: String,
+    pub size: f32,
+    pub weight: Weight,
+    pub color: [f32; 3],
+}
+
+/// A horizontal strip of the page: cells on one baseline, and an optional
+/// background band across the text width.
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    pub height: f32,
+    pub cells: Vec<Cell>,
+    pub band: Option<[f32; 3]>,
+}
+
+impl Row {
+    pub fn new(size: f32) -> Row {
+        Row {
+            height: size * LEADING,
+            ..Row::default()
+        }
+    }
+
+    /// Creates an empty row of `height` points.
+    pub fn gap(height: f32) -> Row {
+        Row {
+            height,
+            ..Row::default()
+        }
+    }
+
+    pub fn with(mut self, cell: Cell) -> Row {
+        self.height = self.height.max(cell.size * LEADING);
+        self.cells.push(cell);
+        self
+    }
+}
+
+/// A decoded PNG logo.
+pub struct Logo {
+    image: RawImage,
+}
+
+impl Logo {
+    pub fn load(path: &Path) -> Result<Logo, PdfError> {
+        let error = |reason: String| PdfError::Logo {
+            path: path.display().to_string(),
+            reason,
+        };
+        let file =
+            std::fs::File::open(path).map_err(|e| error(format!("cannot be opened: {e}")))?;
+        let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+        decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+        let mut reader = decoder
+            .read_info()
+            .map_err(|e| error(format!("is not a valid PNG file: {e}")))?;
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap_or(0)];
+        let info = reader
+            .next_frame(&mut pixels)
+            .map_err(|e| error(format!("is not a valid PNG file: {e}")))?;
+        pixels.truncate(info.buffer_size());
+        let data_format = match info.color_type {
+            png::ColorType::Grayscale => RawImageFormat::R8,
+            png::ColorType::GrayscaleAlpha => RawImageFormat::RG8,
+            png::ColorType::Rgb => RawImageFormat::RGB8,
+            png::ColorType::Rgba => RawImageFormat::RGBA8,
+            png::ColorType::Indexed => return Err(error("uses an unsupported palette".into())),
+        };
+        Ok(Logo {
+            image: RawImage {
+                pixels: RawImageData::U8(pixels),
+                width: info.width as usize,
+                height: info.height as usize,
+                data_format,
+                tag: Vec::new(),
+            },
+        })
+    }
+}
+
+struct Placed {
+    x: f32,
+    /// Baseline, from the bottom of the page.
+    y: f32,
+    cell: Cell,
+}
+
+struct Band {
+    y: f32,
+    height: f32,
+    color: [f32; 3],
+}
+
+#[derive(Default)]
+struct Page {
+    texts: Vec<Placed>,
+    bands: Vec<Band>,
+    logo: Option<(f32, f32)>,
+}
+
+/// The pages being filled, with the cursor's distance from the top edge.
+pub struct Sheet {
+    pub width: f32,
+    pub height: f32,
+    pub accent: [f32; 3],
+    pages: Vec<Page>,
+    cursor: f32,
+    /// Repeated at the top of every page while a table runs on.
+    table_header: Option<Vec<Row>>,
+    logo: Option<RawImage>,
+}
+
+impl Sheet {
+    pub fn new(paper: PaperSize, accent: [f32; 3]) -> Sheet {
+        let (width, height) = paper.points();
+        Sheet {
+            width,
+            height,
+            accent,
+            pages: vec![Page::default()],
+            cursor: MARGIN,
+            table_header: None,
+            logo: None,
+        }
+    }
+
+    /// Width between the left and right margins.
+    pub fn text_width(&self) -> f32 {
+        self.width - 2.0 * MARGIN
+    }
+
+    fn bottom_limit(&self) -> f32 {
+        self.height - FOOTER_HEIGHT - MARGIN
+    }
+
+    /// Space left on the current page, in points.
+    pub fn remaining(&self) -> f32 {
+        self.bottom_limit() - self.cursor
+    }
+
+    /// Space an empty page offers, from the top margin to the footer.
+    pub fn page_capacity(&self) -> f32 {
+        self.bottom_limit() - MARGIN
+    }
+
+    /// Draws the logo at the cursor, top left, and moves the cursor below it.
+    pub fn place_logo(&mut self, logo: &Logo) {
+        let top = self.cursor;
+        if let Some(page) = self.pages.last_mut() {
+            page.logo = Some((MARGIN, self.height - top - LOGO_HEIGHT));
+        }
+        self.logo = Some(logo.image.clone());
+        self.cursor += LOGO_HEIGHT + 8.0;
+    }
+
+    pub fn start_table(&mut self, header: Vec<Row>) {
+        for row in &header {
+            self.place_raw(row);
+        }
+        self.table_header = Some(header);
+    }
+
+    pub fn end_table(&mut self) {
+        self.table_header = None;
+    }
+
+    pub fn new_page(&mut self) {
+        self.pages.push(Page::default());
+        self.cursor = MARGIN;
+        if let Some(header) = self.table_header.clone() {
+            for row in &header {
+                self.place_raw(row);
+            }
+        }
+    }
+
+    /// Places a row, first moving to a new page when it does not fit.
+    pub fn place(&mut self, row: &Row) {
+        if row.height > self.remaining() {
+            self.new_page();
+        }
+        self.place_raw(row);
+    }
+
+    /// Places rows that must stay together on one page, unless together they
+    /// are taller than a page, in which case they flow like any rows.
+    pub fn place_together(&mut self, rows: &[Row]) {
+        let height: f32 = rows.iter().map(|row| row.height).sum();
+        if height > self.remaining() && height <= self.page_capacity() {
+            self.new_page();
+        }
+        for row in rows {
+            self.place(row);
+        }
+    }
+
+    fn place_raw(&mut self, row: &Row) {
+        let top = self.cursor;
+        let page_height = self.height;
+        let page = self.pages.last_mut().expect("a sheet always has a page");
+        if let Some(color) = row.band {
+            page.bands.push(Band {
+                y: page_height - top - row.height,
+                height: row.height,
+                color,
+            });
+        }
+        for cell in &row.cells {
+            let baseline = page_height - top - (row.height + cell.size * 0.7) / 2.0;
+            let x = match cell.align {
+                Align::Left => cell.x,
+                Align::Right => {
+                    cell.x + cell.width
+                        - Face::get(cell.weight)
+                            .map_or(0.0, |face| face.width(&cell.text, cell.size))
+                }
+            };
+            page.texts.push(Placed {
+                x,
+                y: baseline,
+                cell: cell.clone(),
+            });
+        }
+        self.cursor += row.height;
+    }
+
+    /// Adds the footer to every page, then writes the PDF.
+    ///
+    /// `caption` (document title and number) precedes "page i of n".
+    pub fn finish(
+        mut self,
+        footer: &[String],
+        caption: &str,
+        labels: &Labels,
+    ) -> Result<Vec<u8>, PdfError> {
+        let count = self.pages.len();
+        let width = self.text_width();
+        for index in 0..count {
+            let mut y = FOOTER_HEIGHT + MARGIN - 10.0;
+            let mut lines: Vec<(String, Align)> = footer
+                .iter()
+                .map(|line| (line.clone(), Align::Left))
+                .collect();
+            lines.push((
+                format!(
+                    "{caption} · {} {} {} {count}",
+                    labels.page,
+                    index + 1,
+                    labels.of
+                ),
+                Align::Right,
+            ));
+            let page = &mut self.pages[index];
+            page.bands.push(Band {
+                y: y + 4.0,
+                height: 0.5,
+                color: GREY,
+            });
+            for (text, align) in lines {
+                let size = 7.0;
+                let x = match align {
+                    Align::Left => MARGIN,
+                    Align::Right => MARGIN + width - Face::get(Weight::Regular)?.width(&text, size),
+                };
+                y -= size * LEADING;
+                page.texts.push(Placed {
+                    x,
+                    y,
+                    cell: Cell {
+                        x,
+                        width,
+                        align,
+                        text,
+                        size,
+                        weight: Weight::Regular,
+                        color: GREY,
+                    },
+                });
+            }
+        }
+        self.write()
+    }
+
+    fn write(self) -> Result<Vec<u8>, PdfError> {
+        let mut used: [BTreeSet<char>; 2] = [BTreeSet::new(), BTreeSet::new()];
+        for placed in self.pages.iter().flat_map(|page| &page.texts) {
+            used[placed.cell.weight as usize].extend(placed.cell.text.chars());
+        }
+        let mut document = PdfDocument::new("");
+        let mut handles = Vec::new();
+        for (weight, characters) in [Weight::Regular, Weight::Bold].into_iter().zip(&used) {
+            let handle = if characters.is_empty() {
+                None
+            } else {
+                let font = Face::get(weight)?.subset(characters)?;
+                Some(PdfFontHandle::External(document.add_font(&font)))
+            };
+            handles.push(handle);
+        }
+        let logo = self.logo.as_ref().map(|image| document.add_image(image));
+        let logo_height = self.logo.as_ref().map(|image| image.height as f32);
+        let pages = self
+            .pages
+            .iter()
+            .map(|page| {
+                let mut ops = Vec::new();
+                for band in &page.bands {
+                    ops.push(Op::SetFillColor {
+                        col: rgb(band.color),
+                    });
+                    ops.push(Op::DrawRectangle {
+                        rectangle: Rect {
+                            x: Pt(MARGIN),
+                            y: Pt(band.y),
+                            width: Pt(self.width - 2.0 * MARGIN),
+                            height: Pt(band.height),
+                            mode: Some(PaintMode::Fill),
+                            winding_order: None,
+                        },
+                    });
+                }
+                if let (Some(id), Some((x, y)), Some(pixels_high)) = (&logo, page.logo, logo_height)
+                {
+                    // At 72 dpi one pixel is one point, so the scale is the
+                    // logo's height in points over its height in pixels.
+                    let scale = LOGO_HEIGHT / pixels_high.max(1.0);
+                    ops.push(Op::UseXobject {
+                        id: id.clone(),
+                        transform: XObjectTransform {
+                            translate_x: Some(Pt(x)),
+                            translate_y: Some(Pt(y)),
+                            scale_x: Some(scale),
+                            scale_y: Some(scale),
+                            dpi: Some(72.0),
+                            ..XObjectTransform::default()
+                        },
+                    });
+                }
+                // One text object per page; the font and the colour are set
+                // only when they change, which keeps the content stream short.
+                ops.push(Op::StartTextSection);
+                let mut current: Option<(Weight, f32, [f32; 3])> = None;
+                for placed in &page.texts {
+                    let cell = &placed.cell;
+                    let Some(font) = handles[cell.weight as usize].clone() else {
+                        continue;
+                    };
+                    let (font_changed, color_changed) = match current {
+                        Some((weight, size, color)) => (
+                            weight != cell.weight || size != cell.size,
+                            color != cell.color,
+                        ),
+                        None => (true, true),
+                    };
+                    if color_changed {
+                        ops.push(Op::SetFillColor {
+                            col: rgb(cell.color),
+                        });
+                    }
+                    if font_changed {
+                        ops.push(Op::SetFont {
+                            font,
+                            size: Pt(cell.size),
+                        });
+                    }
+                    current = Some((cell.weight, cell.size, cell.color));
+                    ops.push(Op::SetTextMatrix {
+                        matrix: TextMatrix::Translate(Pt(placed.x), Pt(placed.y)),
+                    });
+                    ops.push(Op::ShowText {
+                        items: vec![TextItem::Text(cell.text.clone())],
+                    });
+                }
+                ops.push(Op::EndTextSection);
+                PdfPage::new(
+                    printpdf::Mm::from(Pt(self.width)),
+                    printpdf::Mm::from(Pt(self.height)),
+                    ops,
+                )
+            })
+            .collect();
+        let bytes = document
+            .with_pages(pages)
+            .save(&PdfSaveOptions::default(), &mut Vec::new());
+        Ok(bytes)
+    }
+}
+
+fn rgb(color: [f32; 3]) -> Color {
+    Color::Rgb(Rgb {
+        r: color[0],
+        g: color[1],
+        b: color[2],
+        icc_profile: None,
+    })
+}
+
+/// Splits `text` into lines no wider than `width` points, breaking at spaces
+/// and, inside a word longer than a line, between characters. Newlines in
+/// the text start new lines; empty lines are kept.
+pub fn wrap(text: &str, width: f32, size: f32, weight: Weight) -> Result<Vec<String>, PdfError> {
+    let face = Face::get(weight)?;
+    let space = face.width(" ", size);
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        let mut line_width = 0.0;
+        for word in paragraph.split(' ') {
+            let word_width = face.width(word, size);
+            if line.is_empty() && word_width <= width {
+                line.push_str(word);
+                line_width = word_width;
+                continue;
+            }
+            if !line.is_empty() && line_width + space + word_width <= width {
+                line.push(' ');
+                line.push_str(word);
+                line_width += space + word_width;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                line_width = 0.0;
+            }
+            // A word wider than the line is broken between characters.
+            for character in word.chars() {
+                let character_width = face.width(character.encode_utf8(&mut [0; 4]), size);
+                if line_width + character_width > width && !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                    line_width = 0.0;
+                }
+                line.push(character);
+                line_width += character_width;
+            }
+        }
+        lines.push(line);
+    }
+    Ok(lines)
+}
+
+/// Replaces tabs and drops other control characters, then checks that the
+/// embedded font has a glyph for every character left, so that no blank box
+/// or "?" is ever printed in place of a letter.
+pub fn printable(text: &str) -> Result<String, PdfError> {
+    let cleaned: String = text
+        .replace("\r\n", "\n")
+        .chars()
+        .filter_map(|character| match character {
+            '\t' => Some(' '),
+            '\n' => Some('\n'),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    let regular = Face::get(Weight::Regular)?;
+    let bold = Face::get(Weight::Bold)?;
+    if let Some(character) = cleaned
+        .chars()
+        .find(|c| *c != '\n' && !(regular.covers(*c) && bold.covers(*c)))
+    {
+        return Err(PdfError::UnsupportedCharacter {
+            character,
+            text: text.to_string(),
+        });
+    }
+    Ok(cleaned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_every_character_within_width() {
+        let text = "Kávéőrlő Čačak Supercalifragilisticexpialidociousnessandmore end\n\nlast";
+        let width = 60.0;
+        let lines = wrap(text, width, 9.0, Weight::Regular).unwrap();
+        let face = Face::get(Weight::Regular).unwrap();
+        for line in &lines {
+            assert!(
+                face.width(line, 9.0) <= width,
+                "{line:?} is wider than {width}"
+            );
+        }
+        assert_eq!(
+            lines.concat().replace(' ', ""),
+            text.replace([' ', '\n'], "")
+        );
+        assert_eq!(lines.last().map(String::as_str), Some("last"));
+        assert!(lines.contains(&String::new()), "the empty line was dropped");
+    }
+
+    #[test]
+    fn accent_color_parses_or_is_rejected() {
+        assert_eq!(parse_color("#FF0000").unwrap(), [1.0, 0.0, 0.0]);
+        assert!(parse_color("FF0000").is_err());
+        assert!(parse_color("#FF00").is_err());
+        assert!(parse_color("#GG0000").is_err());
+    }
+}

@@ -1,0 +1,145 @@
+//! PDF rendering of quotes, order confirmations, invoices and credit notes.
+//!
+//! `render` turns a `DocumentView` into PDF bytes with printpdf (without its
+//! HTML feature) and the embedded DejaVu Sans fonts. Every amount printed
+//! comes from the view's `Totals`; nothing is recomputed here. The module
+//! does not depend on the GUI. The desktop app calls `render` for its
+//! preview, the command line for `facturier pdf`, and `Books::issue` calls it
+//! once to archive an invoice or credit note exactly as issued.
+
+mod content;
+mod fonts;
+mod labels;
+mod layout;
+
+use serde::{Deserialize, Serialize};
+
+use crate::books::DocumentView;
+use crate::document::Company;
+
+pub use labels::Language;
+
+/// Paper size of the rendered pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaperSize {
+    /// ISO 216 A4, 210 × 297 mm.
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
+}
+
+impl PaperSize {
+    /// Width and height in points (1/72 in).
+    pub fn points(self) -> (f32, f32) {
+        match self {
+            PaperSize::A4 => (595.28, 841.89),
+            PaperSize::Letter => (612.0, 792.0),
+        }
+    }
+}
+
+/// The user's layout choices, stored as JSON under the settings key
+/// "template".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Template {
+    /// PNG file printed at the top left of the first page.
+    pub logo: Option<std::path::PathBuf>,
+    /// Colour of the title and of the table header, as "#RRGGBB".
+    pub accent_color: String,
+    /// Free text printed at the bottom of every page.
+    pub footer: String,
+    pub paper: PaperSize,
+    pub language: Language,
+}
+
+impl Default for Template {
+    fn default() -> Self {
+        Template {
+            logo: None,
+            accent_color: "#1F4E79".to_string(),
+            footer: String::new(),
+            paper: PaperSize::A4,
+            language: Language::French,
+        }
+    }
+}
+
+impl Template {
+    /// Checks the values a user can get wrong, naming the field to fix.
+    pub fn validated(self) -> Result<Template, PdfError> {
+        layout::parse_color(&self.accent_color)?;
+        if let Some(path) = &self.logo {
+            if !path.is_file() {
+                return Err(PdfError::Logo {
+                    path: path.display().to_string(),
+                    reason: "the file does not exist".to_string(),
+                });
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// The nature of the operation that French law requires on an invoice
+/// (Code de commerce R123-237 via article 242 nonies A of annex II to the
+/// CGI): a supply of goods, of services, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Nature {
+    Goods,
+    #[default]
+    Services,
+    Both,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PdfError {
+    #[error(
+        "the character {character:?} (U+{code:04X}) in \"{text}\" has no glyph in the embedded font: replace it with a Latin, Greek or Cyrillic character",
+        code = *character as u32
+    )]
+    UnsupportedCharacter { character: char, text: String },
+    #[error("invalid accent colour \"{0}\": write it as #RRGGBB, such as #1F4E79")]
+    InvalidColor(String),
+    #[error("logo {path}: {reason}; choose a PNG file or clear \"logo\"")]
+    Logo { path: String, reason: String },
+    #[error("{0}")]
+    Font(String),
+}
+
+/// Renders a document to PDF bytes.
+///
+/// `seller` is the company as frozen on an issued document, or the current
+/// company for a draft. `nature` is printed on invoices and credit notes.
+pub fn render(
+    view: &DocumentView,
+    seller: &Company,
+    template: &Template,
+    nature: Nature,
+) -> Result<Vec<u8>, PdfError> {
+    let labels = labels::Labels::of(template.language);
+    let accent = layout::parse_color(&template.accent_color)?;
+    // A logo file moved or deleted since the template was saved must not
+    // block issuing an invoice: the document is printed without it.
+    let logo = match template.logo.as_deref().map(layout::Logo::load) {
+        Some(Ok(logo)) => Some(logo),
+        Some(Err(error)) => {
+            tracing::warn!(%error, "logo left out of the PDF");
+            None
+        }
+        None => None,
+    };
+    let mut sheet = layout::Sheet::new(template.paper, accent);
+    let document = content::Printed {
+        view,
+        seller,
+        labels,
+        nature,
+    };
+    document.lay_out(&mut sheet, logo.as_ref())?;
+    let footer = content::footer_lines(&document, &template.footer);
+    sheet.finish(&footer, &document.page_caption(), labels)
+}
