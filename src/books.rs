@@ -24,8 +24,8 @@ use crate::input::DraftInput;
 use crate::journal::{self, Event};
 use crate::money::{Currency, check_scale};
 use crate::numbering;
-use crate::store::balances;
 use crate::pdf::Template;
+use crate::store::balances;
 use crate::store::documents::{self, IssueRecord, ListFilter, StoredDocument};
 use crate::store::{
     self, Customer, Payment, Result, Store, StoreError, catalog, customers, payments,

@@ -1,7 +1,7 @@
 //! The command line: `facturier [--data-dir DIR] COMMAND`.
 
-mod exchange;
 mod documents;
+mod exchange;
 mod json;
 mod text;
 
