@@ -14,6 +14,8 @@ pub mod numbering;
 pub mod paths;
 pub mod store;
 pub mod terms;
+#[cfg(feature = "gui")]
+pub mod ui;
 pub mod units;
 pub mod vat;
 pub mod verify;

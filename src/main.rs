@@ -1,5 +1,6 @@
-//! `facturier`: the command-line entry point. With no command it prints the
-//! status board; see `facturier --help`.
+//! `facturier`: the entry point. With no command it opens the desktop app
+//! (or prints the status board when built without the `gui` feature); see
+//! `facturier --help`.
 
 mod cli;
 
@@ -51,7 +52,9 @@ fn init_logging(data_dir: &std::path::Path) -> Option<tracing_appender::non_bloc
         .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(writer)
         .with_ansi(false)
         .init();

@@ -16,7 +16,11 @@ use facturier::store::{Customer, PriceList, PriceListItem, Product};
 use rust_decimal::Decimal;
 
 #[derive(Debug, Parser)]
-#[command(name = "facturier", version, about = "Offline invoicing with gapless numbering and exact EN 16931 totals")]
+#[command(
+    name = "facturier",
+    version,
+    about = "Offline invoicing with gapless numbering and exact EN 16931 totals"
+)]
 pub struct Cli {
     /// Data folder holding facturier.sqlite3 (default: $FACTURIER_DATA_DIR, else the platform's data folder).
     #[arg(long, global = true, value_name = "DIR")]
@@ -337,6 +341,11 @@ pub enum SeriesCommand {
 /// Runs a command; the error is printed by the caller.
 pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
     let Some(command) = cli.command else {
+        // With the desktop app built in, no command opens its window.
+        #[cfg(feature = "gui")]
+        return facturier::ui::run(data_dir.to_path_buf())
+            .map_err(|error| format!("the window could not open: {error}; the command line still works, see `facturier --help`"));
+        #[cfg(not(feature = "gui"))]
         return text::welcome(&mut open(data_dir)?, data_dir);
     };
     let mut books = open(data_dir)?;
@@ -350,7 +359,9 @@ pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
         Command::Order(command) => order(&mut books, command),
         Command::Series(command) => series(&mut books, command),
         Command::Board { filter, json } => {
-            let board = books.board(&filter.to_filter(None), today()).map_err(to_message)?;
+            let board = books
+                .board(&filter.to_filter(None), today())
+                .map_err(to_message)?;
             if json {
                 print_json(&json::board(&board));
             } else {
@@ -368,7 +379,10 @@ pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
             Ok(())
         }
         Command::Journal { json } => {
-            let rows = books.store().read(facturier::journal::rows).map_err(to_message)?;
+            let rows = books
+                .store()
+                .read(facturier::journal::rows)
+                .map_err(to_message)?;
             if json {
                 print_json(&serde_json::to_value(&rows).map_err(|error| error.to_string())?);
             } else {
@@ -401,12 +415,17 @@ fn to_message(error: facturier::store::StoreError) -> String {
 }
 
 fn print_json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
 }
 
 fn read_json_file<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
-    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-    serde_json::from_str(&text).map_err(|error| format!("{}: invalid JSON: {error}", path.display()))
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    serde_json::from_str(&text)
+        .map_err(|error| format!("{}: invalid JSON: {error}", path.display()))
 }
 
 fn parse_amount(text: &str, what: &'static str) -> Result<Decimal, String> {
@@ -441,8 +460,14 @@ fn company(books: &mut Books, command: CompanyCommand) -> Result<(), String> {
             println!("company saved: {}", company.name);
         }
         CompanyCommand::Show => match books.company().map_err(to_message)? {
-            Some(company) => print_json(&serde_json::to_value(company).map_err(|error| error.to_string())?),
-            None => return Err("no company is set yet: run `facturier company set --json FILE`".to_string()),
+            Some(company) => {
+                print_json(&serde_json::to_value(company).map_err(|error| error.to_string())?)
+            }
+            None => {
+                return Err(
+                    "no company is set yet: run `facturier company set --json FILE`".to_string(),
+                );
+            }
         },
     }
     Ok(())
@@ -459,7 +484,11 @@ fn customer(books: &mut Books, command: CustomerCommand) -> Result<(), String> {
             customer.id = id;
             books.update_customer(&customer).map_err(to_message)?;
         }
-        CustomerCommand::List { search, archived, json } => {
+        CustomerCommand::List {
+            search,
+            archived,
+            json,
+        } => {
             let customers = books.customers(&search, archived).map_err(to_message)?;
             if json {
                 print_json(&serde_json::to_value(&customers).map_err(|error| error.to_string())?);
@@ -467,12 +496,17 @@ fn customer(books: &mut Books, command: CustomerCommand) -> Result<(), String> {
                 for customer in customers {
                     println!(
                         "{:>6}  {:<40} {:<10} {}",
-                        customer.id, customer.party.name, customer.party.address.city, customer.currency
+                        customer.id,
+                        customer.party.name,
+                        customer.party.address.city,
+                        customer.currency
                     );
                 }
             }
         }
-        CustomerCommand::Archive { id } => books.set_customer_archived(id, true).map_err(to_message)?,
+        CustomerCommand::Archive { id } => {
+            books.set_customer_archived(id, true).map_err(to_message)?
+        }
     }
     Ok(())
 }
@@ -491,7 +525,12 @@ fn product(books: &mut Books, command: ProductCommand) -> Result<(), String> {
                 for product in products {
                     println!(
                         "{:>6}  {:<12} {:<40} {} {} {}",
-                        product.id, product.code, product.name, product.unit, product.vat.category, product.vat.rate
+                        product.id,
+                        product.code,
+                        product.name,
+                        product.unit,
+                        product.vat.category,
+                        product.vat.rate
                     );
                 }
             }
@@ -524,7 +563,11 @@ fn price_list(books: &mut Books, command: PriceListCommand) -> Result<(), String
                 .map_err(to_message)?
                 .into_iter()
                 .find(|candidate| candidate.code == product)
-                .ok_or_else(|| format!("no product has code \"{product}\": list them with `facturier product list`"))?;
+                .ok_or_else(|| {
+                    format!(
+                        "no product has code \"{product}\": list them with `facturier product list`"
+                    )
+                })?;
             let item = PriceListItem {
                 price_list_id: list,
                 product_id: found.id,
@@ -548,8 +591,10 @@ fn price_list(books: &mut Books, command: PriceListCommand) -> Result<(), String
 }
 
 fn create_draft(books: &mut Books, kind: DocumentKind, path: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-    let input = facturier::input::parse_draft(&text).map_err(|error| format!("{}: {error}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    let input = facturier::input::parse_draft(&text)
+        .map_err(|error| format!("{}: {error}", path.display()))?;
     println!("{}", books.create_draft(kind, &input).map_err(to_message)?);
     Ok(())
 }
@@ -559,11 +604,16 @@ fn invoice(books: &mut Books, command: InvoiceCommand) -> Result<(), String> {
         InvoiceCommand::Create { json } => create_draft(books, DocumentKind::Invoice, &json)?,
         InvoiceCommand::Update { id, json } => {
             let id = find(books, &id)?;
-            let text = std::fs::read_to_string(&json).map_err(|error| format!("cannot read {}: {error}", json.display()))?;
+            let text = std::fs::read_to_string(&json)
+                .map_err(|error| format!("cannot read {}: {error}", json.display()))?;
             let input = facturier::input::parse_draft(&text)?;
             let view = books.view(id, today()).map_err(to_message)?;
-            let (header, content, _) = books.preview_draft(view.document.header.kind, &input).map_err(to_message)?;
-            books.save_draft(id, &header, &content).map_err(to_message)?;
+            let (header, content, _) = books
+                .preview_draft(view.document.header.kind, &input)
+                .map_err(to_message)?;
+            books
+                .save_draft(id, &header, &content)
+                .map_err(to_message)?;
         }
         InvoiceCommand::Discard { id } => {
             let id = find(books, &id)?;
@@ -597,7 +647,13 @@ fn invoice(books: &mut Books, command: InvoiceCommand) -> Result<(), String> {
             let id = find(books, &number)?;
             let amount = parse_amount(&amount, "payment amount")?;
             let payment_id = books
-                .record_payment(id, amount, date.unwrap_or_else(today), &method, reference.as_deref())
+                .record_payment(
+                    id,
+                    amount,
+                    date.unwrap_or_else(today),
+                    &method,
+                    reference.as_deref(),
+                )
                 .map_err(to_message)?;
             println!("{payment_id}");
         }
@@ -610,14 +666,28 @@ fn invoice(books: &mut Books, command: InvoiceCommand) -> Result<(), String> {
         } => {
             let amount = parse_amount(&amount, "payment amount")?;
             books
-                .change_payment(payment_id, amount, date.unwrap_or_else(today), &method, reference.as_deref())
+                .change_payment(
+                    payment_id,
+                    amount,
+                    date.unwrap_or_else(today),
+                    &method,
+                    reference.as_deref(),
+                )
                 .map_err(to_message)?;
         }
-        InvoiceCommand::PaymentDelete { payment_id } => books.delete_payment(payment_id).map_err(to_message)?,
-        InvoiceCommand::Cancel { number, lines, date } => {
+        InvoiceCommand::PaymentDelete { payment_id } => {
+            books.delete_payment(payment_id).map_err(to_message)?
+        }
+        InvoiceCommand::Cancel {
+            number,
+            lines,
+            date,
+        } => {
             let id = find(books, &number)?;
             let selection = parse_selection(&lines)?;
-            let credit_note = books.cancel(id, selection.as_ref(), date).map_err(to_message)?;
+            let credit_note = books
+                .cancel(id, selection.as_ref(), date)
+                .map_err(to_message)?;
             println!("{credit_note}");
         }
         InvoiceCommand::Show { number, json } => {
@@ -633,12 +703,18 @@ fn invoice(books: &mut Books, command: InvoiceCommand) -> Result<(), String> {
             let kind = match kind.as_deref() {
                 None => None,
                 Some(text) => Some(DocumentKind::parse(text).ok_or_else(|| {
-                    format!("unknown document type \"{text}\": use quote, order, invoice or credit_note")
+                    format!(
+                        "unknown document type \"{text}\": use quote, order, invoice or credit_note"
+                    )
                 })?),
             };
-            let rows = books.list(&filter.to_filter(kind), today()).map_err(to_message)?;
+            let rows = books
+                .list(&filter.to_filter(kind), today())
+                .map_err(to_message)?;
             if json {
-                print_json(&serde_json::Value::Array(rows.iter().map(json::listed).collect()));
+                print_json(&serde_json::Value::Array(
+                    rows.iter().map(json::listed).collect(),
+                ));
             } else {
                 text::list(&rows);
             }
@@ -666,9 +742,11 @@ fn parse_selection(lines: &[String]) -> Result<Option<CreditSelection>, String> 
     lines
         .iter()
         .map(|text| {
-            let (line, quantity) = text
-                .split_once(':')
-                .ok_or_else(|| format!("--line \"{text}\": write the line number and quantity as N:Q, such as 2:1.5"))?;
+            let (line, quantity) = text.split_once(':').ok_or_else(|| {
+                format!(
+                    "--line \"{text}\": write the line number and quantity as N:Q, such as 2:1.5"
+                )
+            })?;
             let line: usize = line
                 .trim()
                 .parse()
@@ -695,7 +773,11 @@ fn quote(books: &mut Books, command: QuoteCommand) -> Result<(), String> {
             let target = match to.as_str() {
                 "order" => DocumentKind::Order,
                 "invoice" => DocumentKind::Invoice,
-                other => return Err(format!("--to \"{other}\": a quote converts to order or invoice")),
+                other => {
+                    return Err(format!(
+                        "--to \"{other}\": a quote converts to order or invoice"
+                    ));
+                }
             };
             println!("{}", books.convert(id, target).map_err(to_message)?);
         }
@@ -716,7 +798,12 @@ fn order(books: &mut Books, command: OrderCommand) -> Result<(), String> {
         }
         OrderCommand::Convert { id } => {
             let id = find(books, &id)?;
-            println!("{}", books.convert(id, DocumentKind::Invoice).map_err(to_message)?);
+            println!(
+                "{}",
+                books
+                    .convert(id, DocumentKind::Invoice)
+                    .map_err(to_message)?
+            );
         }
     }
     Ok(())
@@ -725,14 +812,21 @@ fn order(books: &mut Books, command: OrderCommand) -> Result<(), String> {
 fn series(books: &mut Books, command: SeriesCommand) -> Result<(), String> {
     match command {
         SeriesCommand::List => {
-            let all = books.store().read(facturier::numbering::list).map_err(to_message)?;
+            let all = books
+                .store()
+                .read(facturier::numbering::list)
+                .map_err(to_message)?;
             for series in all {
                 println!(
                     "{:<6} {:<12} {:<20} {}{}",
                     series.code,
                     series.kind.as_str(),
                     series.pattern,
-                    if series.yearly_reset { "yearly reset" } else { "continuous" },
+                    if series.yearly_reset {
+                        "yearly reset"
+                    } else {
+                        "continuous"
+                    },
                     if series.is_default { ", default" } else { "" }
                 );
             }
@@ -744,8 +838,9 @@ fn series(books: &mut Books, command: SeriesCommand) -> Result<(), String> {
             no_yearly_reset,
             default,
         } => {
-            let kind = DocumentKind::parse(&kind)
-                .ok_or_else(|| format!("--kind \"{kind}\": use invoice, credit_note, quote or order"))?;
+            let kind = DocumentKind::parse(&kind).ok_or_else(|| {
+                format!("--kind \"{kind}\": use invoice, credit_note, quote or order")
+            })?;
             let series = Series {
                 id: 0,
                 kind,
@@ -775,12 +870,19 @@ fn verify(books: &mut Books, json: bool) -> Result<(), String> {
             "checked {} journal rows and {} issued documents: {}",
             report.journal_rows,
             report.issued_documents,
-            if report.is_clean() { "no problem found" } else { "problems found" }
+            if report.is_clean() {
+                "no problem found"
+            } else {
+                "problems found"
+            }
         );
     }
     if report.is_clean() {
         Ok(())
     } else {
-        Err(format!("verification found {} problem(s)", report.problems().count()))
+        Err(format!(
+            "verification found {} problem(s)",
+            report.problems().count()
+        ))
     }
 }

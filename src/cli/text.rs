@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use facturier::books::{Board, BoardEntry, Books, DocumentView, ListedDocument, PriceChange, VatReportRow, today};
+use facturier::books::{
+    Board, BoardEntry, Books, DocumentView, ListedDocument, PriceChange, VatReportRow, today,
+};
 use facturier::money::{NumberStyle, format_grouped};
 use facturier::store::documents::ListFilter;
 
@@ -12,7 +14,8 @@ fn money(value: rust_decimal::Decimal, decimals: u32) -> String {
     format_grouped(value, decimals, NumberStyle::English)
 }
 
-/// What `facturier` prints with no command, until the desktop window exists.
+/// What `facturier` prints with no command when built without the desktop app.
+#[cfg_attr(feature = "gui", allow(dead_code))]
 pub fn welcome(books: &mut Books, data_dir: &Path) -> Result<(), String> {
     println!("Facturier {}", env!("CARGO_PKG_VERSION"));
     println!("Data folder: {}", data_dir.display());
@@ -25,7 +28,9 @@ pub fn welcome(books: &mut Books, data_dir: &Path) -> Result<(), String> {
         .map_err(|error| error.to_string())?;
     board_text(&board);
     println!();
-    println!("The desktop window is not built yet; every operation is available from the command line.");
+    println!(
+        "The desktop window is not built yet; every operation is available from the command line."
+    );
     println!("Run `facturier --help` for the commands.");
     Ok(())
 }
@@ -68,7 +73,10 @@ pub fn document(view: &DocumentView) {
     println!(
         "{} {}  [{}{}]",
         header.kind.as_str().replace('_', " "),
-        document.number.as_deref().unwrap_or("(draft, no number yet)"),
+        document
+            .number
+            .as_deref()
+            .unwrap_or("(draft, no number yet)"),
         status_word(header.kind, view.status, document.stage.as_deref()),
         if view.overdue { ", overdue" } else { "" }
     );
@@ -107,14 +115,32 @@ pub fn document(view: &DocumentView) {
         );
     }
     let currency = totals.currency;
-    println!("Total excl. VAT  {:>14} {currency}", money(totals.tax_exclusive_total, decimals));
-    println!("Total VAT        {:>14} {currency}", money(totals.tax_total, decimals));
-    println!("Total incl. VAT  {:>14} {currency}", money(totals.tax_inclusive_total, decimals));
-    println!("Paid             {:>14} {currency}", money(totals.paid_amount, decimals));
+    println!(
+        "Total excl. VAT  {:>14} {currency}",
+        money(totals.tax_exclusive_total, decimals)
+    );
+    println!(
+        "Total VAT        {:>14} {currency}",
+        money(totals.tax_total, decimals)
+    );
+    println!(
+        "Total incl. VAT  {:>14} {currency}",
+        money(totals.tax_inclusive_total, decimals)
+    );
+    println!(
+        "Paid             {:>14} {currency}",
+        money(totals.paid_amount, decimals)
+    );
     if !view.credited.is_zero() {
-        println!("Credited         {:>14} {currency}", money(view.credited, decimals));
+        println!(
+            "Credited         {:>14} {currency}",
+            money(view.credited, decimals)
+        );
     }
-    println!("Balance          {:>14} {currency}", money(view.balance, decimals));
+    println!(
+        "Balance          {:>14} {currency}",
+        money(view.balance, decimals)
+    );
     for payment in &view.payments {
         println!(
             "  payment {} on {}: {} {currency} by {}",
@@ -133,8 +159,11 @@ pub fn list(rows: &[ListedDocument]) {
             row.id,
             row.kind.as_str(),
             row.number.as_deref().unwrap_or("-"),
-            row.issue_date.map(|date| date.to_string()).unwrap_or_default(),
-            status_word(row.kind, row.status, row.stage.as_deref()) + if row.overdue { "!" } else { "" },
+            row.issue_date
+                .map(|date| date.to_string())
+                .unwrap_or_default(),
+            status_word(row.kind, row.status, row.stage.as_deref())
+                + if row.overdue { "!" } else { "" },
             row.customer_name.chars().take(32).collect::<String>(),
             money(row.tax_inclusive_total, row.currency.decimals()),
             row.currency
