@@ -533,9 +533,9 @@ fn editor_totals_follow_calc() {
     harness.edit(editor::Message::LineChanged(
         0,
         LineField::Discount,
-        "10".to_string(),
+        "10 %".to_string(),
     ));
-    harness.edit(editor::Message::DiscountChanged("5".to_string()));
+    harness.edit(editor::Message::DiscountChanged("5 %".to_string()));
     harness.edit(editor::Message::ChargeChanged("12.50".to_string()));
     let totals = harness.editor().totals(Language::English).unwrap();
     let content = harness.editor().content(Language::English).unwrap();
@@ -546,6 +546,65 @@ fn editor_totals_follow_calc() {
     // the charge adds 12.50.
     assert_eq!(totals.line_net_total, dec!(121.50));
     assert_eq!(totals.tax_exclusive_total, dec!(127.92));
+}
+
+#[test]
+fn editor_keeps_amount_discounts() {
+    let mut harness = Harness::with_customer();
+    let input = serde_json::from_value(serde_json::json!({
+        "customer_id": 1,
+        "lines": [{"description": "Audit", "quantity": "3", "unit": "HUR", "unit_price": "45.00",
+                   "discount": {"amount": "60.00"}, "vat": {"category": "S", "rate": "21"}}],
+        "allowances": [{"amount": "10.00", "reason": "Remise", "vat": {"category": "S", "rate": "21"}},
+                       {"percent": "2", "reason": "Fidélité", "vat": {"category": "S", "rate": "21"}}],
+        "charges": [{"amount": "5.00", "reason": "Port", "vat": {"category": "S", "rate": "21"}}]
+    }))
+    .unwrap();
+    let id = harness
+        .books
+        .create_draft(DocumentKind::Invoice, &input)
+        .unwrap();
+    let before = harness.books.view(id, today()).unwrap();
+    harness.send(Message::Navigate(Page::Open(id)));
+    assert_eq!(harness.editor().lines()[0].discount, "60");
+    harness.edit(editor::Message::NoteChanged("note".to_string()));
+    harness.edit(editor::Message::Save);
+    assert!(
+        !harness.editor().is_dirty(),
+        "{:?}",
+        harness.editor().error()
+    );
+    let after = harness.books.view(id, today()).unwrap();
+    assert_eq!(after.document.content, before.document.content);
+    assert_eq!(after.totals, before.totals);
+    assert_eq!(after.document.header.note.as_deref(), Some("note"));
+}
+
+#[test]
+fn payment_edit_changes_amount() {
+    let mut harness = new_invoice();
+    harness.edit(editor::Message::AddLine);
+    fill_line(
+        &mut harness,
+        0,
+        "Audit",
+        "1",
+        "100",
+        Vat::standard(dec!(20)),
+    );
+    harness.edit(editor::Message::Issue);
+    harness.edit(editor::Message::ConfirmIssue);
+    harness.edit(editor::Message::PaymentAmountChanged("20".to_string()));
+    harness.edit(editor::Message::RecordPayment);
+    let payment = harness.editor().opened().unwrap().view.payments[0].id;
+    harness.click("Edit");
+    harness.edit(editor::Message::PaymentAmountChanged("50".to_string()));
+    harness.click("Save payment change");
+    let view = &harness.editor().opened().unwrap().view;
+    assert_eq!(view.payments.len(), 1);
+    assert_eq!(view.payments[0].id, payment);
+    assert_eq!(view.paid, dec!(50));
+    assert_eq!(view.balance, dec!(70.00));
 }
 
 #[test]

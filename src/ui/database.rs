@@ -60,6 +60,13 @@ pub enum Request {
         date: NaiveDate,
         method: String,
     },
+    ChangePayment {
+        id: DocumentId,
+        payment_id: i64,
+        amount: Decimal,
+        date: NaiveDate,
+        method: String,
+    },
     DeletePayment {
         id: DocumentId,
         payment_id: i64,
@@ -196,6 +203,18 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
                 .record_payment(id, amount, date, &method, None)
                 .map_err(text)
                 .and_then(|_| open(books, id)),
+        ),
+        Request::ChangePayment {
+            id,
+            payment_id,
+            amount,
+            date,
+            method,
+        } => Reply::Document(
+            books
+                .change_payment(payment_id, amount, date, &method, None)
+                .map_err(text)
+                .and_then(|()| open(books, id)),
         ),
         Request::DeletePayment { id, payment_id } => Reply::Document(
             books
@@ -482,6 +501,7 @@ fn failure(request: &Request, message: &str) -> Reply {
         | Request::OpenDocument(_)
         | Request::SaveDraft { .. }
         | Request::RecordPayment { .. }
+        | Request::ChangePayment { .. }
         | Request::DeletePayment { .. }
         | Request::Convert { .. }
         | Request::SetPriceLock { .. } => Reply::Document(Err(error)),

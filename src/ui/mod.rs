@@ -247,13 +247,10 @@ impl App {
             }
             Page::New(kind) => {
                 self.screen = Screen::Editor(Box::new(editor::Editor::new()));
-                vec![
-                    Effect::Run(Request::NewDraft {
-                        kind,
-                        customer_id: None,
-                    }),
-                    Effect::Focus(editor::CUSTOMER_SEARCH_ID),
-                ]
+                vec![Effect::Run(Request::NewDraft {
+                    kind,
+                    customer_id: None,
+                })]
             }
             Page::Open(id) => {
                 self.screen = Screen::Editor(Box::new(editor::Editor::new()));

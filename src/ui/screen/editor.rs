@@ -39,7 +39,8 @@ pub struct LineForm {
     pub quantity: String,
     pub unit: String,
     pub unit_price: String,
-    /// Line discount in percent; empty for none.
+    /// Line discount: "10 %" for a percentage, "5.00" for an amount, empty
+    /// for none.
     pub discount: String,
     pub vat: Vat,
     pub delivery_date: String,
@@ -141,7 +142,10 @@ pub enum Message {
     PaymentAmountChanged(String),
     PaymentDateChanged(String),
     PaymentMethodChanged(String),
+    /// Record the payment typed, or save the change to the one being edited.
     RecordPayment,
+    /// Load a recorded payment into the payment fields to change it.
+    EditPayment(i64),
     DeletePayment(i64),
     /// Ask to cancel the invoice with a credit note.
     Cancel,
@@ -189,9 +193,17 @@ pub struct Editor {
     opened: Option<Opened>,
     header: Option<Header>,
     lines: Vec<LineForm>,
+    /// Document discount, written like a line discount.
     discount: String,
+    /// Document charge: "12.50" or "2 %".
     charge: String,
     charge_reason: String,
+    /// The first stored allowance and charge, whose reason, code and VAT the
+    /// two fields above keep; later ones are carried over unchanged.
+    allowance_template: Option<AllowanceCharge>,
+    other_allowances: Vec<AllowanceCharge>,
+    charge_template: Option<AllowanceCharge>,
+    other_charges: Vec<AllowanceCharge>,
     terms_days: String,
     note: String,
     customer_search: String,
@@ -202,6 +214,8 @@ pub struct Editor {
     payment_amount: String,
     payment_date: String,
     payment_method: String,
+    /// The recorded payment the payment fields are changing.
+    editing_payment: Option<i64>,
     dialog: Option<Dialog>,
     /// Run the checklist once the pending save is written.
     issue_after_save: bool,
@@ -358,6 +372,10 @@ impl Editor {
                 Action::None
             }
             Message::RecordPayment => self.record_payment(language),
+            Message::EditPayment(payment_id) => {
+                self.edit_payment(payment_id, language);
+                Action::None
+            }
             Message::DeletePayment(payment_id) => match self.id() {
                 Some(id) => Action::Run(Request::DeletePayment { id, payment_id }),
                 None => Action::None,
@@ -531,10 +549,10 @@ impl Editor {
             } else {
                 number(&form.unit_price, "unit price")?
             };
-            let discount = if form.discount.trim().is_empty() {
-                None
-            } else {
-                Some(LineDiscount::Percent(number(&form.discount, "discount")?))
+            let discount = match parse_share(&form.discount, style, "discount").map_err(at)? {
+                None => None,
+                Some(Share::Percent(percent)) => Some(LineDiscount::Percent(percent)),
+                Some(Share::Amount(amount)) => Some(LineDiscount::Amount(amount)),
             };
             let delivery_date = if form.delivery_date.trim().is_empty() {
                 None
@@ -563,34 +581,34 @@ impl Editor {
         }
         let document_vat = lines.first().map(|line| line.vat.clone());
         let mut allowances = Vec::new();
-        if !self.discount.trim().is_empty() {
-            let percent = parse_decimal(&self.discount, style, "document discount")
-                .map_err(|error| error.to_string())?;
-            allowances.push(AllowanceCharge {
+        if let Some(share) = parse_share(&self.discount, style, "document discount")? {
+            let template = self.allowance_template.clone().unwrap_or(AllowanceCharge {
                 amount: None,
-                percent: Some(percent),
+                percent: None,
                 reason: language.pick("Discount", "Remise").to_string(),
                 reason_code: Some("95".to_string()),
                 vat: document_vat.clone(),
             });
+            allowances.push(share.apply(template));
         }
+        allowances.extend(self.other_allowances.iter().cloned());
         let mut charges = Vec::new();
-        if !self.charge.trim().is_empty() {
-            let amount =
-                parse_decimal(&self.charge, style, "charge").map_err(|error| error.to_string())?;
-            let reason = if self.charge_reason.trim().is_empty() {
+        if let Some(share) = parse_share(&self.charge, style, "charge")? {
+            let mut template = self.charge_template.clone().unwrap_or(AllowanceCharge {
+                amount: None,
+                percent: None,
+                reason: String::new(),
+                reason_code: None,
+                vat: document_vat,
+            });
+            template.reason = if self.charge_reason.trim().is_empty() {
                 language.pick("Charges", "Frais").to_string()
             } else {
                 self.charge_reason.trim().to_string()
             };
-            charges.push(AllowanceCharge {
-                amount: Some(amount),
-                percent: None,
-                reason,
-                reason_code: None,
-                vat: document_vat,
-            });
+            charges.push(share.apply(template));
         }
+        charges.extend(self.other_charges.iter().cloned());
         Ok(Content {
             lines,
             allowances,
@@ -709,12 +727,40 @@ impl Editor {
             }
         };
         self.error = None;
-        Action::Run(Request::RecordPayment {
-            id,
-            amount,
-            date,
-            method: self.payment_method.trim().to_string(),
-        })
+        let method = self.payment_method.trim().to_string();
+        match self.editing_payment {
+            Some(payment_id) => Action::Run(Request::ChangePayment {
+                id,
+                payment_id,
+                amount,
+                date,
+                method,
+            }),
+            None => Action::Run(Request::RecordPayment {
+                id,
+                amount,
+                date,
+                method,
+            }),
+        }
+    }
+
+    fn edit_payment(&mut self, payment_id: i64, language: Language) {
+        let Some(opened) = &self.opened else {
+            return;
+        };
+        let Some(payment) = opened
+            .view
+            .payments
+            .iter()
+            .find(|payment| payment.id == payment_id)
+        else {
+            return;
+        };
+        self.payment_amount = language.decimal(payment.amount);
+        self.payment_date = language.date(payment.date);
+        self.payment_method = payment.method.clone();
+        self.editing_payment = Some(payment_id);
     }
 
     fn toggle_price_lock(&mut self, language: Language) -> Action {
@@ -741,11 +787,17 @@ impl Editor {
     fn replied(&mut self, reply: Reply) -> Action {
         match reply {
             Reply::Document(Ok(opened)) => {
+                let new_draft = !opened.view.document.issued
+                    && opened.view.document.header.buyer.name.is_empty();
                 self.load(opened);
                 if std::mem::take(&mut self.issue_after_save) {
                     if let Some(id) = self.id() {
                         return Action::Run(Request::Checklist(id));
                     }
+                }
+                // A new draft starts with its customer.
+                if new_draft {
+                    return Action::Focus(CUSTOMER_SEARCH_ID);
                 }
             }
             Reply::Checklist(Ok(findings)) => self.dialog = Some(Dialog::Checklist(findings)),
@@ -793,8 +845,9 @@ impl Editor {
                 unit: line.unit.clone(),
                 unit_price: style(line.unit_price),
                 discount: match line.discount {
-                    Some(LineDiscount::Percent(percent)) => style(percent),
-                    _ => String::new(),
+                    Some(LineDiscount::Percent(percent)) => format!("{} %", style(percent)),
+                    Some(LineDiscount::Amount(amount)) => style(amount),
+                    None => String::new(),
                 },
                 vat: line.vat.clone(),
                 delivery_date: line
@@ -803,19 +856,25 @@ impl Editor {
                     .unwrap_or_default(),
             })
             .collect();
-        self.discount = document
-            .content
-            .allowances
-            .first()
-            .and_then(|allowance| allowance.percent)
-            .map(style)
+        let mut allowances = document.content.allowances.iter().cloned();
+        self.allowance_template = allowances.next();
+        self.other_allowances = allowances.collect();
+        self.discount = self
+            .allowance_template
+            .as_ref()
+            .map(share_text)
             .unwrap_or_default();
-        let charge = document.content.charges.first();
-        self.charge = charge
-            .and_then(|charge| charge.amount)
-            .map(style)
+        let mut charges = document.content.charges.iter().cloned();
+        self.charge_template = charges.next();
+        self.other_charges = charges.collect();
+        self.charge = self
+            .charge_template
+            .as_ref()
+            .map(share_text)
             .unwrap_or_default();
-        self.charge_reason = charge
+        self.charge_reason = self
+            .charge_template
+            .as_ref()
             .map(|charge| charge.reason.clone())
             .unwrap_or_default();
         self.terms_days = match document.header.payment_terms {
@@ -826,8 +885,59 @@ impl Editor {
         self.customer_search = document.header.buyer.name.clone();
         self.header = Some(document.header.clone());
         self.opened = Some(opened);
+        self.payment_amount.clear();
+        self.payment_date.clear();
+        self.editing_payment = None;
         self.dirty = false;
         self.error = None;
+    }
+}
+
+/// A discount or charge as typed: a percentage or an amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Share {
+    Percent(Decimal),
+    Amount(Decimal),
+}
+
+impl Share {
+    fn apply(self, template: AllowanceCharge) -> AllowanceCharge {
+        let (amount, percent) = match self {
+            Share::Percent(percent) => (None, Some(percent)),
+            Share::Amount(amount) => (Some(amount), None),
+        };
+        AllowanceCharge {
+            amount,
+            percent,
+            ..template
+        }
+    }
+}
+
+/// Parses "10 %" as a percentage and "5.00" as an amount; empty is none.
+fn parse_share(
+    text: &str,
+    style: crate::money::NumberStyle,
+    what: &'static str,
+) -> Result<Option<Share>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let parse =
+        |number: &str| parse_decimal(number, style, what).map_err(|error| error.to_string());
+    match text.strip_suffix('%') {
+        Some(number) => Ok(Some(Share::Percent(parse(number)?))),
+        None => Ok(Some(Share::Amount(parse(text)?))),
+    }
+}
+
+/// The field text of a stored allowance or charge.
+fn share_text(allowance: &AllowanceCharge) -> String {
+    match (allowance.percent, allowance.amount) {
+        (Some(percent), _) => format!("{} %", percent.normalize()),
+        (None, Some(amount)) => amount.normalize().to_string(),
+        (None, None) => String::new(),
     }
 }
 
@@ -1090,16 +1200,36 @@ impl Editor {
             text(language.pick("Quantity", "Quantité")).width(Length::FillPortion(1)),
             text(language.pick("Unit", "Unité")).width(Length::FillPortion(1)),
             text(language.pick("Unit price", "Prix unitaire")).width(Length::FillPortion(2)),
-            text(language.pick("Discount %", "Remise %")).width(Length::FillPortion(1)),
+            text(language.pick("Discount", "Remise")).width(Length::FillPortion(1)),
             text(language.pick("VAT", "TVA")).width(Length::FillPortion(2)),
             text(language.pick("Delivery", "Livraison")).width(Length::FillPortion(2)),
-            text("").width(Length::FillPortion(2)),
+            text(if read_only {
+                language.pick("Net amount", "Montant HT")
+            } else {
+                ""
+            })
+            .width(Length::FillPortion(2)),
         ]
         .spacing(6);
         let mut section = Column::new().spacing(6).push(header);
-        let count = self.lines.len();
-        for (index, line) in self.lines.iter().enumerate() {
-            section = section.push(line_row(language, index, count, line, read_only));
+        match self.opened.as_ref().filter(|_| read_only) {
+            Some(opened) => {
+                let totals = &opened.view.totals;
+                for (index, line) in opened.view.document.content.lines.iter().enumerate() {
+                    section = section.push(stored_line_row(
+                        language,
+                        line,
+                        totals.lines.get(index),
+                        totals.currency,
+                    ));
+                }
+            }
+            None => {
+                let count = self.lines.len();
+                for (index, line) in self.lines.iter().enumerate() {
+                    section = section.push(line_row(language, index, count, line));
+                }
+            }
         }
         if !read_only {
             let mut adder = row![
@@ -1178,12 +1308,15 @@ impl Editor {
         if !self.is_read_only() {
             section = section.push(
                 row![
-                    text(language.pick("Document discount %:", "Remise globale % :")),
-                    text_input("0", &self.discount)
-                        .on_input(Message::DiscountChanged)
-                        .width(80),
+                    text(language.pick("Document discount:", "Remise globale :")),
+                    text_input(
+                        language.pick("5 % or 20.00", "5 % ou 20,00"),
+                        &self.discount
+                    )
+                    .on_input(Message::DiscountChanged)
+                    .width(80),
                     text(language.pick("Charge:", "Frais :")),
-                    text_input("0", &self.charge)
+                    text_input(language.pick("12.50", "12,50"), &self.charge)
                         .on_input(Message::ChargeChanged)
                         .width(100),
                     text_input(
@@ -1233,6 +1366,8 @@ impl Editor {
                         language.money(payment.amount, currency),
                         payment.method
                     )),
+                    button(text(language.pick("Edit", "Modifier")))
+                        .on_press(Message::EditPayment(payment.id)),
                     button(text(language.pick("Delete", "Supprimer")))
                         .style(button::danger)
                         .on_press(Message::DeletePayment(payment.id)),
@@ -1241,7 +1376,12 @@ impl Editor {
                 .align_y(iced::Center),
             );
         }
-        if opened.view.balance > Decimal::ZERO {
+        if opened.view.balance > Decimal::ZERO || self.editing_payment.is_some() {
+            let record = if self.editing_payment.is_some() {
+                language.pick("Save payment change", "Enregistrer la modification")
+            } else {
+                language.pick("Record payment", "Enregistrer le paiement")
+            };
             section = section.push(
                 row![
                     text_input(language.pick("Amount", "Montant"), &self.payment_amount)
@@ -1257,11 +1397,9 @@ impl Editor {
                     text_input(language.pick("Method", "Moyen"), &self.payment_method)
                         .on_input(Message::PaymentMethodChanged)
                         .width(140),
-                    button(text(
-                        language.pick("Record payment", "Enregistrer le paiement")
-                    ))
-                    .style(button::primary)
-                    .on_press(Message::RecordPayment),
+                    button(text(record))
+                        .style(button::primary)
+                        .on_press(Message::RecordPayment),
                 ]
                 .spacing(8),
             );
@@ -1394,31 +1532,54 @@ fn new_customer_form<'a>(language: Language, form: &'a CustomerForm) -> Element<
     .into()
 }
 
+/// A line of an issued document, with its net amount from the stored totals.
+fn stored_line_row<'a>(
+    language: Language,
+    line: &'a Line,
+    amounts: Option<&calc::LineAmounts>,
+    currency: crate::money::Currency,
+) -> Element<'a, Message> {
+    let decimals = currency.decimals();
+    let discount = match line.discount {
+        Some(LineDiscount::Percent(percent)) => format!("{} %", language.decimal(percent)),
+        Some(LineDiscount::Amount(amount)) => language.number(amount, decimals),
+        None => String::new(),
+    };
+    row![
+        text(&line.description).width(Length::FillPortion(5)),
+        text(language.decimal(line.quantity)).width(Length::FillPortion(1)),
+        text(crate::units::unit_name(
+            &line.unit,
+            language == Language::French
+        ))
+        .width(Length::FillPortion(1)),
+        text(language.number(line.unit_price, decimals.max(line.unit_price.scale())))
+            .width(Length::FillPortion(2)),
+        text(discount).width(Length::FillPortion(1)),
+        text(VatChoice(line.vat.clone(), language).to_string()).width(Length::FillPortion(2)),
+        text(
+            line.delivery_date
+                .map(|date| language.date(date))
+                .unwrap_or_default()
+        )
+        .width(Length::FillPortion(2)),
+        text(
+            amounts
+                .map(|amounts| language.money(amounts.net_amount, currency))
+                .unwrap_or_default()
+        )
+        .width(Length::FillPortion(2)),
+    ]
+    .spacing(6)
+    .into()
+}
+
 fn line_row<'a>(
     language: Language,
     index: usize,
     count: usize,
     line: &'a LineForm,
-    read_only: bool,
 ) -> Element<'a, Message> {
-    if read_only {
-        return row![
-            text(&line.description).width(Length::FillPortion(5)),
-            text(&line.quantity).width(Length::FillPortion(1)),
-            text(crate::units::unit_name(
-                &line.unit,
-                language == Language::French
-            ))
-            .width(Length::FillPortion(1)),
-            text(&line.unit_price).width(Length::FillPortion(2)),
-            text(&line.discount).width(Length::FillPortion(1)),
-            text(VatChoice(line.vat.clone(), language).to_string()).width(Length::FillPortion(2)),
-            text(&line.delivery_date).width(Length::FillPortion(2)),
-            text("").width(Length::FillPortion(2)),
-        ]
-        .spacing(6)
-        .into();
-    }
     let input = |value: &'a str, field: LineField| {
         text_input("", value)
             .on_input(move |value| Message::LineChanged(index, field, value))
