@@ -12,7 +12,7 @@ use facturier::store::Customer;
 use facturier::ui::database::{self, Reply};
 use facturier::ui::i18n::Language;
 use facturier::ui::screen::editor::{self, Dialog, LineField, VatChoice};
-use facturier::ui::screen::{board, customers, settings, welcome};
+use facturier::ui::screen::{board, catalogue, customers, settings, welcome};
 use facturier::ui::{App, Effect, Message, Page, Screen};
 use facturier::vat::Vat;
 use iced::keyboard::{Key, Modifiers, key::Named};
@@ -865,4 +865,140 @@ fn database_error_reaches_screen() {
     ))));
     assert_eq!(harness.editor().error(), Some("document 9999 not found"));
     assert!(harness.shows("Error: document 9999 not found"));
+}
+
+// Catalogue -----------------------------------------------------------------
+
+fn send_catalogue(harness: &mut Harness, message: catalogue::Message) {
+    harness.send(Message::Catalogue(message));
+}
+
+fn catalogue_screen(harness: &Harness) -> &catalogue::Catalogue {
+    match harness.app.screen() {
+        Screen::Catalogue(screen) => screen,
+        other => panic!("expected the catalogue, found {other:?}"),
+    }
+}
+
+/// Preset "priced catalogue": product AUDIT at 50.00 in list "Standard",
+/// which the customer Atelier Lenoir SARL follows.
+fn priced_catalogue() -> Harness {
+    let mut harness = Harness::with_customer();
+    harness.send(Message::Navigate(Page::Catalogue));
+    send_catalogue(&mut harness, catalogue::Message::New);
+    for (field, value) in [
+        (catalogue::Field::Code, "AUDIT"),
+        (catalogue::Field::Name, "Audit"),
+        (catalogue::Field::Unit, "hur"),
+    ] {
+        send_catalogue(
+            &mut harness,
+            catalogue::Message::FieldChanged(field, value.to_string()),
+        );
+    }
+    harness.click("Save product");
+    send_catalogue(
+        &mut harness,
+        catalogue::Message::ListNameChanged("Standard".to_string()),
+    );
+    harness.click("Add price list");
+    let list = catalogue_screen(&harness).price_lists()[0].clone();
+    send_catalogue(
+        &mut harness,
+        catalogue::Message::PriceListPicked(catalogue::ListChoice(list.clone())),
+    );
+    send_catalogue(
+        &mut harness,
+        catalogue::Message::PriceProductChanged("AUDIT".to_string()),
+    );
+    send_catalogue(
+        &mut harness,
+        catalogue::Message::PriceChanged("50".to_string()),
+    );
+    harness.click("Set price");
+    let mut customer = harness.books.customers("Lenoir", false).unwrap().remove(0);
+    customer.price_list_id = Some(list.id);
+    harness.books.update_customer(&customer).unwrap();
+    harness
+}
+
+#[test]
+fn catalogue_product_and_price() {
+    let harness = priced_catalogue();
+    let screen = catalogue_screen(&harness);
+    assert_eq!(screen.error(), None);
+    assert_eq!(screen.products().len(), 1);
+    assert_eq!(screen.products()[0].unit, "HUR");
+    assert_eq!(screen.price_lists().len(), 1);
+    assert_eq!(
+        screen.notice(),
+        Some("Price saved. Unlocked drafts repriced: 0")
+    );
+}
+
+#[test]
+fn catalogue_unknown_code_rejected() {
+    let mut harness = priced_catalogue();
+    send_catalogue(
+        &mut harness,
+        catalogue::Message::PriceProductChanged("NOPE".to_string()),
+    );
+    send_catalogue(
+        &mut harness,
+        catalogue::Message::PriceChanged("10".to_string()),
+    );
+    send_catalogue(&mut harness, catalogue::Message::SetPrice);
+    assert!(
+        catalogue_screen(&harness)
+            .error()
+            .unwrap()
+            .contains("\"NOPE\"")
+    );
+}
+
+#[test]
+fn catalogue_line_takes_list_price() {
+    let mut harness = priced_catalogue();
+    harness.send(Message::Navigate(Page::New(DocumentKind::Invoice)));
+    let found = harness.books.customers("Lenoir", false).unwrap().remove(0);
+    harness.edit(editor::Message::CustomerPicked(Box::new(found)));
+    harness.edit(editor::Message::ProductSearchChanged("AUD".to_string()));
+    harness.click("AUDIT · Audit");
+    harness.edit(editor::Message::LineChanged(
+        0,
+        LineField::Quantity,
+        "2".to_string(),
+    ));
+    harness.edit(editor::Message::Save);
+    let opened = harness.editor().opened().unwrap();
+    assert_eq!(opened.view.document.content.lines[0].unit_price, dec!(50));
+    assert_eq!(opened.view.totals.tax_exclusive_total, dec!(100.00));
+
+    // Locked, a new list price does not move the draft; the editor shows
+    // what unlocking would change.
+    harness.edit(editor::Message::TogglePriceLock);
+    let id = harness.editor().id().unwrap();
+    let list = harness.books.price_lists().unwrap()[0].id;
+    harness
+        .books
+        .set_price(&facturier::store::PriceListItem {
+            price_list_id: list,
+            product_id: 1,
+            unit_price: dec!(60),
+            base_quantity: Decimal::ONE,
+            // NOTE: dated, because a second undated price for the same
+            // product is stored beside the first instead of replacing it.
+            valid_from: Some(today()),
+            valid_to: None,
+        })
+        .unwrap();
+    harness.send(Message::Navigate(Page::Board));
+    harness.send(Message::Navigate(Page::Open(id)));
+    let changes = &harness.editor().opened().unwrap().price_changes;
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].list_price, dec!(60));
+    assert!(harness.shows("line 1 (Audit): 50 → 60"));
+    harness.click("Prices locked: unlock");
+    let opened = harness.editor().opened().unwrap();
+    assert_eq!(opened.view.document.content.lines[0].unit_price, dec!(60));
 }

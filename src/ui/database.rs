@@ -15,7 +15,7 @@ use crate::compliance::Finding;
 use crate::document::{Company, Content, DocumentId, DocumentKind, Header};
 use crate::input::DraftInput;
 use crate::store::documents::ListFilter;
-use crate::store::{Customer, PriceList, Product, Store, StoreError};
+use crate::store::{Customer, PriceList, PriceListItem, Product, Store, StoreError};
 
 /// How many document rows the board shows at once.
 pub const PAGE_SIZE: usize = 50;
@@ -41,6 +41,7 @@ pub enum Request {
     SearchProducts(String),
     SaveProduct(Box<Product>),
     LoadPriceLists,
+    SetPrice(PriceListItem),
     SavePriceList(PriceList),
     NewDraft {
         kind: DocumentKind,
@@ -125,6 +126,8 @@ pub enum Reply {
     Products(Result<Vec<Product>, String>),
     ProductSaved(Result<Product, String>),
     PriceLists(Result<Vec<PriceList>, String>),
+    /// A price was set; the number of unlocked drafts it repriced.
+    PriceSet(Result<usize, String>),
     /// A document was created, loaded or changed.
     Document(Result<Opened, String>),
     Checklist(Result<Vec<Finding>, String>),
@@ -166,6 +169,12 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
             Reply::ProductSaved(save_product(books, *product).map_err(text))
         }
         Request::LoadPriceLists => Reply::PriceLists(books.price_lists().map_err(text)),
+        Request::SetPrice(item) => Reply::PriceSet(
+            books
+                .set_price(&item)
+                .map(|repriced| repriced.len())
+                .map_err(text),
+        ),
         Request::SavePriceList(list) => Reply::PriceLists(
             books
                 .add_price_list(&list)
@@ -494,6 +503,7 @@ fn failure(request: &Request, message: &str) -> Reply {
         Request::SearchProducts(_) => Reply::Products(Err(error)),
         Request::SaveProduct(_) => Reply::ProductSaved(Err(error)),
         Request::LoadPriceLists | Request::SavePriceList(_) => Reply::PriceLists(Err(error)),
+        Request::SetPrice(_) => Reply::PriceSet(Err(error)),
         Request::Checklist(_) => Reply::Checklist(Err(error)),
         Request::Issue(_) => Reply::Issued(Err(error)),
         Request::Cancel(_) => Reply::Cancelled(Err(error)),

@@ -20,7 +20,7 @@ use iced::{Element, Fill, Subscription, Task};
 use crate::document::{Company, DocumentKind};
 use database::{Database, Reply, Request};
 use i18n::Language;
-use screen::{Action, board, customers, editor, settings, welcome};
+use screen::{Action, board, catalogue, customers, editor, settings, welcome};
 
 /// The screen on display.
 #[derive(Debug)]
@@ -31,6 +31,7 @@ pub enum Screen {
     Board(board::Board),
     Editor(Box<editor::Editor>),
     Customers(customers::Customers),
+    Catalogue(catalogue::Catalogue),
     Settings(settings::Settings),
 }
 
@@ -39,6 +40,7 @@ pub enum Screen {
 pub enum Page {
     Board,
     Customers,
+    Catalogue,
     Settings,
     New(DocumentKind),
     Open(crate::document::DocumentId),
@@ -52,6 +54,7 @@ pub enum Message {
     Board(board::Message),
     Editor(editor::Message),
     Customers(customers::Message),
+    Catalogue(catalogue::Message),
     Settings(settings::Message),
     /// Go to a page; an edited draft asks first.
     Navigate(Page),
@@ -133,6 +136,10 @@ impl App {
                 Screen::Customers(customers) => customers.update(message),
                 _ => Action::None,
             },
+            Message::Catalogue(message) => match &mut self.screen {
+                Screen::Catalogue(catalogue) => catalogue.update(message, language),
+                _ => Action::None,
+            },
             Message::Settings(settings::Message::LanguagePicked(language)) => {
                 self.language = language;
                 Action::None
@@ -187,6 +194,9 @@ impl App {
             Screen::Board(board) => board.update(board::Message::Replied(reply)),
             Screen::Editor(editor) => editor.update(editor::Message::Replied(reply), language),
             Screen::Customers(customers) => customers.update(customers::Message::Replied(reply)),
+            Screen::Catalogue(catalogue) => {
+                catalogue.update(catalogue::Message::Replied(reply), language)
+            }
             Screen::Settings(settings) => {
                 settings.update(settings::Message::Replied(reply), language)
             }
@@ -241,6 +251,11 @@ impl App {
                 self.screen = Screen::Customers(customers);
                 vec![Effect::Run(request)]
             }
+            Page::Catalogue => {
+                let (catalogue, requests) = catalogue::Catalogue::new();
+                self.screen = Screen::Catalogue(catalogue);
+                requests.into_iter().map(Effect::Run).collect()
+            }
             Page::Settings => {
                 self.screen = Screen::Settings(settings::Settings::new(self.company.as_ref()));
                 Vec::new()
@@ -271,6 +286,9 @@ impl App {
                         }
                         Screen::Customers(customers) => {
                             customers.close_dialog();
+                        }
+                        Screen::Catalogue(catalogue) => {
+                            catalogue.close_dialog();
                         }
                         _ => {}
                     }
@@ -344,6 +362,7 @@ impl App {
             Screen::Board(board) => board.view(language).map(Message::Board),
             Screen::Editor(editor) => editor.view(language).map(Message::Editor),
             Screen::Customers(customers) => customers.view(language).map(Message::Customers),
+            Screen::Catalogue(catalogue) => catalogue.view(language).map(Message::Catalogue),
             Screen::Settings(settings) => settings.view(language).map(Message::Settings),
         };
         if self.company.is_none() {
@@ -381,6 +400,7 @@ impl App {
         };
         let on_board = matches!(self.screen, Screen::Board(_));
         let on_customers = matches!(self.screen, Screen::Customers(_));
+        let on_catalogue = matches!(self.screen, Screen::Catalogue(_));
         let on_settings = matches!(self.screen, Screen::Settings(_));
         container(
             row![
@@ -394,6 +414,11 @@ impl App {
                     language.pick("Customers", "Clients"),
                     Page::Customers,
                     on_customers
+                ),
+                tab(
+                    language.pick("Catalogue", "Catalogue"),
+                    Page::Catalogue,
+                    on_catalogue
                 ),
                 tab(
                     language.pick("Settings", "Paramètres"),

@@ -86,7 +86,7 @@ impl std::fmt::Display for VatChoice {
 }
 
 /// The French rates and the exemption categories offered in the picker.
-fn vat_presets() -> Vec<Vat> {
+pub fn vat_presets() -> Vec<Vat> {
     let mut presets: Vec<Vat> = [20, 10, 55, 21]
         .iter()
         .map(|&tenths| {

@@ -2,6 +2,7 @@
 //! `Action` so that the app alone decides navigation and runs the requests.
 
 pub mod board;
+pub mod catalogue;
 pub mod customers;
 pub mod editor;
 pub mod settings;
