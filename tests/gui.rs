@@ -28,7 +28,7 @@ struct Harness {
     _dir: tempfile::TempDir,
 }
 
-/// A French company with every mandatory mention.
+/// Returns a French company with every mandatory mention.
 fn complete_company() -> Company {
     serde_json::from_value(serde_json::json!({
         "name": "Atelier Facturier SAS", "legal_form": "SAS", "share_capital": "10 000 €",
@@ -1001,4 +1001,81 @@ fn catalogue_line_takes_list_price() {
     harness.click("Prices locked: unlock");
     let opened = harness.editor().opened().unwrap();
     assert_eq!(opened.view.document.content.lines[0].unit_price, dec!(60));
+}
+
+#[test]
+fn board_kind_filter_lists_quotes() {
+    let mut harness = Harness::with_customer();
+    let input: facturier::input::DraftInput =
+        serde_json::from_value(serde_json::json!({ "customer_id": 1 })).unwrap();
+    harness
+        .books
+        .create_draft(DocumentKind::Quote, &input)
+        .unwrap();
+    harness
+        .books
+        .create_draft(DocumentKind::Invoice, &input)
+        .unwrap();
+    harness.send(Message::Navigate(Page::Board));
+    harness.send(Message::Board(board::Message::KindPicked(
+        board::KindChoice(Some(DocumentKind::Quote), Language::English),
+    )));
+    let data = harness.board().data().unwrap();
+    assert_eq!(data.matching, 1);
+    assert_eq!(data.rows[0].kind, DocumentKind::Quote);
+    // The figures stay those of every invoice.
+    assert_eq!(data.board.draft.count, 1);
+}
+
+#[test]
+fn settings_backup_copies_books() {
+    let mut harness = Harness::with_customer();
+    harness.send(Message::Navigate(Page::Settings));
+    let effects = harness
+        .app
+        .handle(Message::Settings(settings::Message::Backup));
+    assert!(matches!(effects.as_slice(), [Effect::PickBackupPath]));
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("backup.sqlite3");
+    harness.send(Message::Settings(settings::Message::BackupPathPicked(
+        Some(path.clone()),
+    )));
+    let Screen::Settings(screen) = harness.app.screen() else {
+        panic!("left settings")
+    };
+    assert_eq!(screen.error(), None);
+    assert!(screen.backup_notice().unwrap().contains("backup.sqlite3"));
+    assert!(!folder.path().join("backup.sqlite3.part").exists());
+
+    // The copy opens as books with the same company and customer.
+    let copy = folder.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    std::fs::copy(&path, copy.join(facturier::store::DATABASE_FILE)).unwrap();
+    let mut restored = Books::open(&copy).unwrap();
+    assert_eq!(
+        restored.company().unwrap().unwrap().name,
+        "Atelier Facturier SAS"
+    );
+    assert_eq!(restored.customers("", true).unwrap().len(), 1);
+}
+
+#[test]
+fn settings_backup_error_shown() {
+    let mut harness = Harness::with_company(complete_company());
+    harness.send(Message::Navigate(Page::Settings));
+    let path = std::path::PathBuf::from("/nonexistent-folder/backup.sqlite3");
+    harness.send(Message::Settings(settings::Message::BackupPathPicked(
+        Some(path),
+    )));
+    let Screen::Settings(screen) = harness.app.screen() else {
+        panic!("left settings")
+    };
+    assert!(
+        screen
+            .error()
+            .unwrap()
+            .contains("/nonexistent-folder/backup.sqlite3"),
+        "{:?}",
+        screen.error()
+    );
 }

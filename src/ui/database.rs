@@ -1,7 +1,7 @@
-//! Every database operation the interface asks for, and the worker thread
+//! Every database operation the interface requests, and the worker thread
 //! that runs them. SQLite calls block and `Books` is not `Sync`, so one
-//! thread owns the books and answers requests in the order they were sent:
-//! a save requested before an issue is always written before it.
+//! thread owns the books and runs requests in the order they were sent.
+//! A save requested before an issue is therefore written before it.
 
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -41,6 +41,8 @@ pub enum Request {
     SearchProducts(String),
     SaveProduct(Box<Product>),
     LoadPriceLists,
+    /// Copy the whole database, consistent as of one moment, to a file.
+    Backup(PathBuf),
     SetPrice(PriceListItem),
     SavePriceList(PriceList),
     NewDraft {
@@ -102,7 +104,7 @@ pub struct MonthFigures {
     pub collected: Decimal,
 }
 
-/// What the board shows: the figures per status, one page of rows and the
+/// The board's content: figures per status, one page of rows and the
 /// monthly chart.
 #[derive(Debug, Clone)]
 pub struct BoardPage {
@@ -126,6 +128,7 @@ pub enum Reply {
     Products(Result<Vec<Product>, String>),
     ProductSaved(Result<Product, String>),
     PriceLists(Result<Vec<PriceList>, String>),
+    BackedUp(Result<PathBuf, String>),
     /// A price was set; the number of unlocked drafts it repriced.
     PriceSet(Result<usize, String>),
     /// A document was created, loaded or changed.
@@ -169,6 +172,7 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
             Reply::ProductSaved(save_product(books, *product).map_err(text))
         }
         Request::LoadPriceLists => Reply::PriceLists(books.price_lists().map_err(text)),
+        Request::Backup(path) => Reply::BackedUp(backup(books, &path).map(|()| path)),
         Request::SetPrice(item) => Reply::PriceSet(
             books
                 .set_price(&item)
@@ -252,6 +256,36 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
     }
 }
 
+/// Writes a consistent copy of the database to `path` with `VACUUM INTO`,
+/// first to a `.part` file beside it, renamed once complete, so that a
+/// failed backup never leaves a truncated file under the chosen name.
+fn backup(books: &mut Books, path: &std::path::Path) -> Result<(), String> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".part");
+    let partial = PathBuf::from(partial);
+    let failed = |error: &dyn std::fmt::Display| {
+        tracing::error!(%error, "backup failed");
+        format!(
+            "the backup to {} failed: {error}; choose another folder with free space",
+            path.display()
+        )
+    };
+    if partial.exists() {
+        std::fs::remove_file(&partial).map_err(|error| failed(&error))?;
+    }
+    let target = partial
+        .to_str()
+        .ok_or_else(|| failed(&"the file name is not valid UTF-8"))?;
+    books
+        .store()
+        .connection()
+        .execute("VACUUM INTO ?1", [target])
+        .map_err(|error| failed(&error))?;
+    std::fs::rename(&partial, path).map_err(|error| failed(&error))?;
+    tracing::info!("backup written");
+    Ok(())
+}
+
 fn open(books: &mut Books, id: DocumentId) -> Result<Opened, String> {
     let view = books.view(id, today()).map_err(|error| error.to_string())?;
     let price_changes = if view.document.issued {
@@ -320,7 +354,19 @@ fn load_board(
         .take(PAGE_SIZE)
         .cloned()
         .collect();
-    let months = monthly_figures(books.store(), &listed, board.currency, today)?;
+    // The chart nets invoices and credit notes even when the list shows only
+    // one kind of document.
+    let months = match filter.kind {
+        None => monthly_figures(books.store(), &listed, board.currency, today)?,
+        Some(_) => {
+            let every_kind = ListFilter {
+                kind: None,
+                ..filter.clone()
+            };
+            let all = books.list(&every_kind, today)?;
+            monthly_figures(books.store(), &all, board.currency, today)?
+        }
+    };
     Ok(BoardPage {
         board,
         rows,
@@ -330,7 +376,7 @@ fn load_board(
     })
 }
 
-/// The first day of the month `back` months before `date`'s month.
+/// Returns the first day of the month `back` months before `date`'s month.
 fn month_start(date: NaiveDate, back: u32) -> NaiveDate {
     let first = date.with_day(1).unwrap_or(date);
     first.checked_sub_months(Months::new(back)).unwrap_or(first)
@@ -431,7 +477,7 @@ impl std::fmt::Debug for Job {
 
 impl Database {
     /// Starts the thread that owns the books of `data_dir`. When the books
-    /// cannot be opened every request is answered with that error.
+    /// cannot be opened, every request gets that error as its reply.
     pub fn start(data_dir: PathBuf) -> Database {
         let (sender, receiver) = mpsc::channel::<Job>();
         let spawned = std::thread::Builder::new()
@@ -489,7 +535,7 @@ fn serve(data_dir: &std::path::Path, receiver: &mpsc::Receiver<Job>) {
     tracing::info!("database thread stopped");
 }
 
-/// The reply `request` gets when it could not run at all.
+/// Builds the reply of a `request` that could not run at all.
 fn failure(request: &Request, message: &str) -> Reply {
     let error = message.to_string();
     match request {
@@ -504,6 +550,7 @@ fn failure(request: &Request, message: &str) -> Reply {
         Request::SaveProduct(_) => Reply::ProductSaved(Err(error)),
         Request::LoadPriceLists | Request::SavePriceList(_) => Reply::PriceLists(Err(error)),
         Request::SetPrice(_) => Reply::PriceSet(Err(error)),
+        Request::Backup(_) => Reply::BackedUp(Err(error)),
         Request::Checklist(_) => Reply::Checklist(Err(error)),
         Request::Issue(_) => Reply::Issued(Err(error)),
         Request::Cancel(_) => Reply::Cancelled(Err(error)),

@@ -18,7 +18,7 @@ impl Language {
     /// Both languages, in the order the language picker shows them.
     pub const ALL: [Language; 2] = [Language::French, Language::English];
 
-    /// The language of the system locale (`LC_ALL`, `LC_MESSAGES`, `LANG`):
+    /// Returns the language of the system locale (`LC_ALL`, `LC_MESSAGES`, `LANG`):
     /// French for any `fr` locale, English otherwise.
     pub fn from_system() -> Language {
         let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
@@ -29,7 +29,7 @@ impl Language {
         Language::from_locale(&locale)
     }
 
-    /// The language of a POSIX locale name such as "fr_FR.UTF-8".
+    /// Returns the language of a POSIX locale name such as "fr_FR.UTF-8".
     pub fn from_locale(locale: &str) -> Language {
         if locale.to_ascii_lowercase().starts_with("fr") {
             Language::French
@@ -38,7 +38,7 @@ impl Language {
         }
     }
 
-    /// The text in this language: `english` or `french`.
+    /// Returns the text in this language: `english` or `french`.
     pub fn pick<'a>(self, english: &'a str, french: &'a str) -> &'a str {
         match self {
             Language::French => french,
@@ -46,7 +46,7 @@ impl Language {
         }
     }
 
-    /// How this language writes and reads numbers.
+    /// Returns how this language writes and reads numbers.
     pub fn number_style(self) -> NumberStyle {
         match self {
             Language::French => NumberStyle::French,
@@ -54,7 +54,7 @@ impl Language {
         }
     }
 
-    /// An amount with grouped thousands and the currency's decimals, followed
+    /// Formats an amount with grouped thousands and the currency's decimals, followed
     /// by its ISO 4217 code: "1 481,47 EUR" or "1,481.47 EUR".
     pub fn money(self, amount: Decimal, currency: Currency) -> String {
         format!(
@@ -64,12 +64,13 @@ impl Language {
         )
     }
 
-    /// A number with `decimals` decimals, grouped the way this language does.
+    /// Formats a number with `decimals` decimals, grouped the way this
+    /// language does.
     pub fn number(self, amount: Decimal, decimals: u32) -> String {
         format_grouped(amount, decimals, self.number_style())
     }
 
-    /// A quantity or rate without trailing zeros ("2,5" or "2.5").
+    /// Formats a quantity or rate without trailing zeros ("2,5" or "2.5").
     pub fn decimal(self, value: Decimal) -> String {
         let text = value.normalize().to_string();
         match self {
@@ -78,7 +79,8 @@ impl Language {
         }
     }
 
-    /// A calendar date: "31/01/2026" in French, "2026-01-31" in English.
+    /// Formats a calendar date: "31/01/2026" in French, "2026-01-31" in
+    /// English.
     pub fn date(self, date: NaiveDate) -> String {
         match self {
             Language::French => date.format("%d/%m/%Y").to_string(),

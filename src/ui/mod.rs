@@ -1,5 +1,5 @@
-//! The desktop app, built with iced. Only this module imports iced: the core
-//! knows nothing of it. The app owns navigation and sends every database
+//! The desktop app, built with iced. Only this module imports iced, and the
+//! core does not depend on it. The app owns navigation and sends every database
 //! request to one worker thread (see `database`), so `update` and `view`
 //! never wait on SQLite.
 
@@ -56,7 +56,7 @@ pub enum Message {
     Customers(customers::Message),
     Catalogue(catalogue::Message),
     Settings(settings::Message),
-    /// Go to a page; an edited draft asks first.
+    /// Go to a page. With an edited draft, the user confirms first.
     Navigate(Page),
     /// Leave the edited draft without saving.
     ConfirmLeave,
@@ -66,7 +66,7 @@ pub enum Message {
     KeyPressed(Key, keyboard::Modifiers),
 }
 
-/// What the app asks the runtime to do after a message. Tests read these
+/// Work the app requests from the runtime after a message. Tests read these
 /// instead of running tasks.
 #[derive(Debug, Clone)]
 pub enum Effect {
@@ -74,6 +74,8 @@ pub enum Effect {
     Focus(&'static str),
     FocusNext,
     FocusPrevious,
+    /// Open the save dialog for a backup file.
+    PickBackupPath,
 }
 
 pub struct App {
@@ -86,8 +88,8 @@ pub struct App {
 }
 
 impl App {
-    /// An app on `database` (none in tests, which run requests themselves),
-    /// and the effects that load it.
+    /// Creates an app on `database` (none in tests, which run requests
+    /// themselves) and returns it with the effects that load it.
     pub fn new(database: Option<Database>, language: Language) -> (App, Vec<Effect>) {
         let app = App {
             database,
@@ -107,7 +109,7 @@ impl App {
         self.company.as_ref()
     }
 
-    /// Whether the "leave without saving?" question is on screen.
+    /// Returns whether the "leave without saving?" question is on screen.
     pub fn is_asking_to_leave(&self) -> bool {
         self.leaving_to.is_some()
     }
@@ -220,6 +222,7 @@ impl App {
                 }
             }
             Action::Focus(id) => vec![Effect::Focus(id)],
+            Action::PickBackupPath => vec![Effect::PickBackupPath],
         }
     }
 
@@ -315,7 +318,7 @@ impl App {
         }
     }
 
-    /// The iced update: handles the message and turns the effects into tasks.
+    /// Handles a message for iced and turns its effects into tasks.
     pub fn update(&mut self, message: Message) -> Task<Message> {
         let effects = self.handle(message);
         Task::batch(effects.into_iter().map(|effect| self.task(effect)))
@@ -331,6 +334,17 @@ impl App {
             Effect::Focus(id) => operation::focus(id),
             Effect::FocusNext => operation::focus_next(),
             Effect::FocusPrevious => operation::focus_previous(),
+            Effect::PickBackupPath => {
+                let name = format!("facturier-{}.sqlite3", crate::books::today());
+                let dialog = rfd::AsyncFileDialog::new()
+                    .set_file_name(name)
+                    .add_filter("SQLite", &["sqlite3"])
+                    .save_file();
+                Task::perform(dialog, |picked| {
+                    let path = picked.map(|handle| handle.path().to_path_buf());
+                    Message::Settings(settings::Message::BackupPathPicked(path))
+                })
+            }
         }
     }
 

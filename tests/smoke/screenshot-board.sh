@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Takes the README screenshot of the status board (docs/screenshot-board.png):
-# fills a fresh data folder through the command line with a company, a few
-# customers and invoices over the last months, some paid, then opens the
-# app under Xvfb through xvfb.sh and captures the window.
+# Takes the README screenshot of the status board (docs/screenshot-board.png).
+# It fills a fresh data folder through the command line with a company, a few
+# customers and invoices over the last twelve months, some of them paid.
+# Then it opens the app under Xvfb through xvfb.sh and captures the window.
 #
 # Usage: tests/smoke/screenshot-board.sh [OUTPUT.png]
 # Environment: FACTURIER_BIN (default target/release/facturier).
@@ -33,8 +33,8 @@ plan=("0 11 12 20 all" "1 10 6 20 all" "2 9 20 20 all" "3 8 9 10 all" "4 7 15 20
 today=$(date +%Y-%m-%d)
 n=0
 for entry in "${plan[@]}"; do
-    read -r who back hours rate paid <<<"$entry"
-    IFS='|' read -r name city <<<"${customers[$who]}"
+    read -r customer back hours rate paid <<<"$entry"
+    IFS='|' read -r name city <<<"${customers[$customer]}"
     date=$(date -d "$(date +%Y-%m-15) -$back month" +%Y-%m-%d)
     [[ $date > $today ]] && date=$today
     cat >"$work/invoice.json" <<JSON
@@ -54,8 +54,8 @@ JSON
     n=$((n + 1))
 done
 # Two drafts waiting to be issued.
-for who in 0 4; do
-    IFS='|' read -r name city <<<"${customers[$who]}"
+for customer in 0 4; do
+    IFS='|' read -r name city <<<"${customers[$customer]}"
     printf '{"customer": {"name": "%s", "address": {"line1": "4 rue Neuve", "postcode": "69003", "city": "%s", "country": "FR"}}, "lines": [{"description": "Maintenance", "quantity": "1", "unit": "C62", "unit_price": "150.00", "vat": {"category": "S", "rate": "20"}}]}' \
         "$name" "$city" >"$work/draft.json"
     f invoice create --json "$work/draft.json" >/dev/null

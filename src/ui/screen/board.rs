@@ -76,6 +76,23 @@ impl std::fmt::Display for PeriodChoice {
     }
 }
 
+/// A kind of document in the filter picker; none is every kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindChoice(pub Option<DocumentKind>, pub Language);
+
+impl std::fmt::Display for KindChoice {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let language = self.1;
+        formatter.write_str(match self.0 {
+            None => language.pick("All documents", "Tous les documents"),
+            Some(DocumentKind::Invoice) => language.pick("Invoices", "Factures"),
+            Some(DocumentKind::CreditNote) => language.pick("Credit notes", "Avoirs"),
+            Some(DocumentKind::Quote) => language.pick("Quotes", "Devis"),
+            Some(DocumentKind::Order) => language.pick("Orders", "Commandes"),
+        })
+    }
+}
+
 /// A customer in the filter picker; id 0 is "every customer".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerChoice {
@@ -95,6 +112,8 @@ pub enum Message {
     SearchChanged(String),
     PeriodPicked(PeriodChoice),
     CustomerPicked(CustomerChoice),
+    /// Show one kind of document (quotes, orders…) or all of them.
+    KindPicked(KindChoice),
     PreviousPage,
     NextPage,
     /// Open the document of a row.
@@ -109,6 +128,7 @@ pub struct Board {
     search: String,
     period: Period,
     customer: Option<CustomerChoice>,
+    kind: Option<DocumentKind>,
     customers: Vec<Customer>,
     page: usize,
     data: Option<BoardPage>,
@@ -116,7 +136,7 @@ pub struct Board {
 }
 
 impl Board {
-    /// A board with nothing loaded and the requests that load it.
+    /// Creates a board with nothing loaded and the requests that load it.
     pub fn new() -> (Board, Vec<Request>) {
         let board = Board::default();
         let requests = vec![
@@ -129,7 +149,7 @@ impl Board {
         (board, requests)
     }
 
-    /// The loaded figures, once they are there.
+    /// Returns the loaded figures, once they are there.
     pub fn data(&self) -> Option<&BoardPage> {
         self.data.as_ref()
     }
@@ -141,7 +161,7 @@ impl Board {
     fn filter(&self) -> ListFilter {
         let (from, to) = self.period.range(today());
         ListFilter {
-            kind: None,
+            kind: self.kind,
             customer_id: self
                 .customer
                 .as_ref()
@@ -169,6 +189,11 @@ impl Board {
             }
             Message::PeriodPicked(PeriodChoice(period, _)) => {
                 self.period = period;
+                self.page = 0;
+                Action::Run(self.request())
+            }
+            Message::KindPicked(KindChoice(kind, _)) => {
+                self.kind = kind;
                 self.page = 0;
                 Action::Run(self.request())
             }
@@ -224,6 +249,16 @@ impl Board {
     }
 
     fn toolbar(&self, language: Language) -> Element<'_, Message> {
+        let kinds: Vec<KindChoice> = [
+            None,
+            Some(DocumentKind::Invoice),
+            Some(DocumentKind::CreditNote),
+            Some(DocumentKind::Quote),
+            Some(DocumentKind::Order),
+        ]
+        .into_iter()
+        .map(|kind| KindChoice(kind, language))
+        .collect();
         let periods: Vec<PeriodChoice> = Period::ALL
             .iter()
             .map(|period| PeriodChoice(*period, language))
@@ -256,6 +291,11 @@ impl Board {
                 Message::PeriodPicked
             ),
             pick_list(customers, customer, Message::CustomerPicked),
+            pick_list(
+                kinds,
+                Some(KindChoice(self.kind, language)),
+                Message::KindPicked
+            ),
             button(text(language.pick("New quote", "Nouveau devis")))
                 .on_press(Message::New(DocumentKind::Quote)),
             button(text(language.pick("New order", "Nouvelle commande")))
@@ -269,7 +309,7 @@ impl Board {
     }
 }
 
-/// The name of an invoice status in `language`.
+/// Returns the name of an invoice status in `language`.
 pub fn status_name(language: Language, status: InvoiceStatus) -> &'static str {
     match status {
         InvoiceStatus::Draft => language.pick("Draft", "Brouillon"),

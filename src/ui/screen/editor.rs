@@ -85,7 +85,7 @@ impl std::fmt::Display for VatChoice {
     }
 }
 
-/// The French rates and the exemption categories offered in the picker.
+/// Lists the French rates and the exemption categories offered in the picker.
 pub fn vat_presets() -> Vec<Vat> {
     let mut presets: Vec<Vat> = [20, 10, 55, 21]
         .iter()
@@ -225,7 +225,7 @@ pub struct Editor {
 }
 
 impl Editor {
-    /// An editor waiting for its document.
+    /// Creates an editor waiting for its document.
     pub fn new() -> Editor {
         Editor {
             payment_date: String::new(),
@@ -258,7 +258,7 @@ impl Editor {
         self.notice.as_deref()
     }
 
-    /// Whether the form holds changes not yet saved.
+    /// Returns whether the form contains changes not yet saved.
     pub fn is_dirty(&self) -> bool {
         self.dirty
     }
@@ -616,8 +616,8 @@ impl Editor {
         })
     }
 
-    /// The totals shown: the stored computation for an issued document, else
-    /// `calc::compute` on the form as typed.
+    /// Computes the totals shown: the stored result for an issued document,
+    /// else `calc::compute` on the form as typed.
     pub fn totals(&self, language: Language) -> Result<Totals, String> {
         let opened = self.opened.as_ref().ok_or_else(String::new)?;
         if opened.view.document.issued {
@@ -914,7 +914,8 @@ impl Share {
     }
 }
 
-/// Parses "10 %" as a percentage and "5.00" as an amount; empty is none.
+/// Parses "10 %" as a percentage and "5.00" as an amount. Empty text is no
+/// discount or charge.
 fn parse_share(
     text: &str,
     style: crate::money::NumberStyle,
@@ -932,7 +933,7 @@ fn parse_share(
     }
 }
 
-/// The field text of a stored allowance or charge.
+/// Writes a stored allowance or charge as field text.
 fn share_text(allowance: &AllowanceCharge) -> String {
     match (allowance.percent, allowance.amount) {
         (Some(percent), _) => format!("{} %", percent.normalize()),
@@ -1532,7 +1533,8 @@ fn new_customer_form<'a>(language: Language, form: &'a CustomerForm) -> Element<
     .into()
 }
 
-/// A line of an issued document, with its net amount from the stored totals.
+/// Shows a line of an issued document with its net amount from the stored
+/// totals.
 fn stored_line_row<'a>(
     language: Language,
     line: &'a Line,

@@ -15,7 +15,7 @@ use crate::document::{Company, DocumentId, DocumentKind};
 use crate::ui::database::Request;
 use crate::ui::i18n::Language;
 
-/// What a screen asks of the app after a message.
+/// The request a screen makes to the app after a message.
 #[derive(Debug, Clone)]
 pub enum Action {
     None,
@@ -32,9 +32,11 @@ pub enum Action {
     CompanySaved(Box<Company>),
     /// Move the keyboard focus to the widget with this id.
     Focus(&'static str),
+    /// Ask the user where to save a backup of the books.
+    PickBackupPath,
 }
 
-/// An error shown where it happened: what failed and what to do.
+/// Shows an error where it happened: what failed and what to do.
 pub fn error_banner<'a, Message: 'a>(language: Language, message: &str) -> Element<'a, Message> {
     container(text(format!(
         "{} {message}",
@@ -46,7 +48,7 @@ pub fn error_banner<'a, Message: 'a>(language: Language, message: &str) -> Eleme
     .into()
 }
 
-/// A confirmation shown in place of the screen's content.
+/// Shows a confirmation in place of the screen's content.
 pub fn confirm<'a, Message: Clone + 'a>(
     question: String,
     yes: (&'a str, Message),

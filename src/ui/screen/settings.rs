@@ -1,6 +1,8 @@
 //! Settings: the company identity printed on every document, default
 //! payment terms, late-payment penalty rate and the interface language.
 
+use std::path::PathBuf;
+
 use iced::widget::{
     Column, button, column, container, pick_list, row, scrollable, text, text_input,
 };
@@ -86,7 +88,7 @@ impl CompanyForm {
         }
     }
 
-    /// A form for a new company, with the French defaults.
+    /// Creates a form for a new company, with the French defaults.
     pub fn new_company() -> CompanyForm {
         let company: Company =
             serde_json::from_value(serde_json::json!({ "name": "" })).unwrap_or_default();
@@ -115,7 +117,7 @@ impl CompanyForm {
         *target = value;
     }
 
-    /// The company to save; the error names the field and the fix.
+    /// Builds the company to save. The error names the field and the fix.
     pub fn company(&self, language: Language) -> Result<Company, String> {
         if self.name.trim().is_empty() {
             return Err(language
@@ -170,7 +172,7 @@ impl CompanyForm {
         })
     }
 
-    /// The form's fields; `full` adds bank, e-mail and defaults.
+    /// Shows the form's fields. `full` adds bank, e-mail and defaults.
     pub fn view<'a, Message: Clone + 'a>(
         &'a self,
         language: Language,
@@ -275,6 +277,10 @@ pub enum Message {
     FieldChanged(Field, String),
     LanguagePicked(Language),
     Save,
+    /// Back up the books to a file the user picks.
+    Backup,
+    /// The file picked for the backup; none when the user cancelled.
+    BackupPathPicked(Option<PathBuf>),
     Replied(Reply),
 }
 
@@ -283,6 +289,7 @@ pub struct Settings {
     form: CompanyForm,
     error: Option<String>,
     saved: bool,
+    backup_notice: Option<String>,
 }
 
 impl Settings {
@@ -293,11 +300,16 @@ impl Settings {
                 .unwrap_or_else(CompanyForm::new_company),
             error: None,
             saved: false,
+            backup_notice: None,
         }
     }
 
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
+    }
+
+    pub fn backup_notice(&self) -> Option<&str> {
+        self.backup_notice.as_deref()
     }
 
     pub fn update(&mut self, message: Message, language: Language) -> Action {
@@ -325,6 +337,22 @@ impl Settings {
                 Action::CompanySaved(Box::new(company))
             }
             Message::Replied(Reply::CompanySaved(Err(error))) => {
+                self.error = Some(error);
+                Action::None
+            }
+            Message::Backup => Action::PickBackupPath,
+            Message::BackupPathPicked(Some(path)) => Action::Run(Request::Backup(path)),
+            Message::BackupPathPicked(None) => Action::None,
+            Message::Replied(Reply::BackedUp(Ok(path))) => {
+                self.error = None;
+                self.backup_notice = Some(format!(
+                    "{} {}",
+                    language.pick("Backup written to", "Sauvegarde écrite dans"),
+                    path.display()
+                ));
+                Action::None
+            }
+            Message::Replied(Reply::BackedUp(Err(error))) => {
                 self.error = Some(error);
                 Action::None
             }
@@ -360,10 +388,23 @@ impl Settings {
             actions = actions.push(text(language.pick("Saved.", "Enregistré.")));
         }
         content = content.push(actions);
+        content = content.push(text(language.pick("Backups", "Sauvegardes")).size(18));
+        let mut backup = row![
+            button(text(
+                language.pick("Back up the books…", "Sauvegarder les livres…")
+            ))
+            .on_press(Message::Backup)
+        ]
+        .spacing(8)
+        .align_y(iced::Center);
+        if let Some(notice) = &self.backup_notice {
+            backup = backup.push(text(notice));
+        }
+        content = content.push(backup);
         content = content.push(
             container(text(language.pick(
-                "Numbering series, PDF template, e-mail account and backups are managed from the command line for now (`facturier series`, `facturier --help`).",
-                "Les séries de numérotation, le modèle PDF, le compte e-mail et les sauvegardes se gèrent pour l'instant en ligne de commande (`facturier series`, `facturier --help`).",
+                "Numbering series are managed from the command line for now (`facturier series list`, `facturier series set`). The PDF template and the e-mail account come with the PDF and e-mail features.",
+                "Les séries de numérotation se gèrent pour l'instant en ligne de commande (`facturier series list`, `facturier series set`). Le modèle PDF et le compte e-mail arrivent avec les fonctions PDF et e-mail.",
             )))
             .padding(10)
             .style(container::rounded_box),
