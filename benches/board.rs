@@ -56,7 +56,7 @@ fn fill(books: &mut Books) {
                      due_date = date(?2, '-' || (id % 730) || ' days', '+30 days'),
                      company_tax_exclusive_total = tax_exclusive_total, company_tax_total = tax_total,
                      company_tax_inclusive_total = tax_inclusive_total, issued_at = created_at,
-                     content_sha256 = printf('%064d', id)
+                     content_sha256 = printf('%064d', id), seq = id, year = 2000
                  WHERE id <> ?1",
                 rusqlite::params![template, today.to_string()],
             )?;

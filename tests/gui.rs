@@ -1079,3 +1079,59 @@ fn settings_backup_error_shown() {
         screen.error()
     );
 }
+
+#[test]
+fn database_thread_answers_in_order() {
+    use facturier::store::documents::ListFilter;
+    use iced::futures::executor::block_on;
+    use iced::futures::future::join_all;
+
+    let dir = tempfile::tempdir().unwrap();
+    let database = database::Database::start(dir.path().to_path_buf());
+    let mut calls = Vec::new();
+    for search in ["A", "At", "Ate"] {
+        let filter = ListFilter {
+            search: search.to_string(),
+            ..ListFilter::default()
+        };
+        calls.push(
+            database
+                .clone()
+                .call(database::Request::LoadBoard { filter, page: 0 }),
+        );
+    }
+    calls.push(
+        database
+            .clone()
+            .call(database::Request::SaveCompany(Box::new(complete_company()))),
+    );
+    calls.push(database.clone().call(database::Request::LoadCompany));
+    let replies = block_on(join_all(calls));
+    assert_eq!(replies.len(), 5);
+    for reply in &replies[..3] {
+        assert!(matches!(reply, Reply::Board(Ok(_))), "{reply:?}");
+    }
+    assert!(
+        matches!(&replies[3], Reply::CompanySaved(Ok(_))),
+        "{:?}",
+        replies[3]
+    );
+    let Reply::Company(Ok(Some(company))) = &replies[4] else {
+        panic!("company not read back: {:?}", replies[4])
+    };
+    assert_eq!(company.name, "Atelier Facturier SAS");
+}
+
+#[test]
+fn database_thread_reports_unopenable_folder() {
+    use iced::futures::executor::block_on;
+
+    let file = tempfile::NamedTempFile::new().unwrap();
+    // A regular file cannot be a data folder.
+    let database = database::Database::start(file.path().join("data"));
+    let reply = block_on(database.call(database::Request::LoadCompany));
+    let Reply::Company(Err(message)) = reply else {
+        panic!("expected an error, got {reply:?}")
+    };
+    assert!(message.contains("could not be opened"), "{message}");
+}

@@ -3,6 +3,7 @@
 //! thread owns the books and runs requests in the order they were sent.
 //! A save requested before an issue is therefore written before it.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::mpsc;
 
@@ -515,6 +516,33 @@ impl Database {
     }
 }
 
+/// Skips board loads that a newer one already waiting in the channel makes
+/// obsolete, as when the user types a search: only the newest runs, and
+/// every skipped request gets its reply. Another request found while
+/// looking goes to `backlog`, so requests still run in the order sent.
+fn coalesce_board_loads(
+    mut job: Job,
+    receiver: &mpsc::Receiver<Job>,
+    backlog: &mut VecDeque<Job>,
+) -> (Job, Vec<oneshot::Sender<Reply>>) {
+    let mut superseded = Vec::new();
+    if !backlog.is_empty() {
+        return (job, superseded);
+    }
+    while matches!(job.request, Request::LoadBoard { .. }) {
+        let Ok(next) = receiver.try_recv() else {
+            break;
+        };
+        if matches!(next.request, Request::LoadBoard { .. }) {
+            superseded.push(std::mem::replace(&mut job, next).reply);
+        } else {
+            backlog.push_back(next);
+            break;
+        }
+    }
+    (job, superseded)
+}
+
 fn serve(data_dir: &std::path::Path, receiver: &mpsc::Receiver<Job>) {
     tracing::info!("database thread started");
     let mut books = Books::open(data_dir).map_err(|error| {
@@ -524,12 +552,17 @@ fn serve(data_dir: &std::path::Path, receiver: &mpsc::Receiver<Job>) {
             data_dir.display()
         )
     });
-    for job in receiver {
+    let mut backlog: VecDeque<Job> = VecDeque::new();
+    while let Some(job) = backlog.pop_front().or_else(|| receiver.recv().ok()) {
+        let (job, superseded) = coalesce_board_loads(job, receiver, &mut backlog);
         let reply = match &mut books {
             Ok(books) => execute(books, job.request),
             Err(message) => failure(&job.request, message),
         };
-        // The screen that asked may be gone; its reply is then dropped.
+        // A screen that sent a request may be gone; its reply is then dropped.
+        for sender in superseded {
+            let _ = sender.send(reply.clone());
+        }
         let _ = job.reply.send(reply);
     }
     tracing::info!("database thread stopped");
