@@ -224,7 +224,7 @@ fn flow_invoice_to_partially_paid_board() {
 
     // A new invoice, its customer found by typing part of the name.
     harness.click("Board");
-    harness.click("New invoice");
+    harness.click("New invoice (Ctrl+N)");
     harness.type_into(editor::CUSTOMER_SEARCH_ID, "Lenoir");
     harness.click("Atelier Lenoir SARL · Lyon");
     assert!(harness.shows("Atelier Lenoir SARL, Lyon"));
@@ -309,7 +309,7 @@ fn flow_incomplete_invoice_not_issued() {
         .add_customer(&customer("Atelier Lenoir SARL"))
         .unwrap();
 
-    harness.click("New invoice");
+    harness.click("New invoice (Ctrl+N)");
     harness.type_into(editor::CUSTOMER_SEARCH_ID, "Lenoir");
     harness.click("Atelier Lenoir SARL · Lyon");
     harness.click("Add a line (Enter)");

@@ -274,7 +274,7 @@ impl Board {
             name: customer.party.name.clone(),
         }));
         let customer = self.customer.clone().or_else(|| customers.first().cloned());
-        row![
+        let search = row![
             text_input(
                 language.pick(
                     "Search by number or customer (Ctrl+F)",
@@ -284,7 +284,19 @@ impl Board {
             )
             .id(SEARCH_ID)
             .on_input(Message::SearchChanged)
-            .width(Length::FillPortion(3)),
+            .width(Fill),
+            button(text(language.pick("New quote", "Nouveau devis")))
+                .on_press(Message::New(DocumentKind::Quote)),
+            button(text(language.pick("New order", "Nouvelle commande")))
+                .on_press(Message::New(DocumentKind::Order)),
+            button(text(
+                language.pick("New invoice (Ctrl+N)", "Nouvelle facture (Ctrl+N)")
+            ))
+            .style(button::primary)
+            .on_press(Message::New(DocumentKind::Invoice)),
+        ]
+        .spacing(8);
+        let filters = row![
             pick_list(
                 periods,
                 Some(PeriodChoice(self.period, language)),
@@ -296,16 +308,9 @@ impl Board {
                 Some(KindChoice(self.kind, language)),
                 Message::KindPicked
             ),
-            button(text(language.pick("New quote", "Nouveau devis")))
-                .on_press(Message::New(DocumentKind::Quote)),
-            button(text(language.pick("New order", "Nouvelle commande")))
-                .on_press(Message::New(DocumentKind::Order)),
-            button(text(language.pick("New invoice", "Nouvelle facture")))
-                .style(button::primary)
-                .on_press(Message::New(DocumentKind::Invoice)),
         ]
-        .spacing(8)
-        .into()
+        .spacing(8);
+        column![search, filters].spacing(8).into()
     }
 }
 
@@ -371,8 +376,8 @@ fn status_cards(language: Language, data: &BoardPage) -> Element<'_, Message> {
             "{} {}",
             board.unconverted,
             language.pick(
-                "document(s) in another currency without an exchange rate are counted but left out of the amounts.",
-                "document(s) en devise sans taux de change sont comptés mais exclus des montants."
+                "document(s) without an amount in the company currency (drafts, or another currency without an exchange rate) are counted but left out of the amounts.",
+                "document(s) sans montant dans la devise de l'entreprise (brouillons, ou autre devise sans taux de change) sont comptés mais exclus des montants."
             )
         )));
     }
