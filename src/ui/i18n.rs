@@ -1,6 +1,8 @@
 //! Interface language: French or English, from the system locale unless the
 //! user picks one, with numbers and dates written the way each reads them.
 
+use std::path::Path;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -97,6 +99,32 @@ impl Language {
     }
 }
 
+/// Name of the file, in the data folder, that stores the language the user
+/// picked in the settings.
+pub const LANGUAGE_FILE: &str = "interface-language";
+
+impl Language {
+    /// Returns the language saved in `data_dir`, if the user picked one.
+    pub fn load_saved(data_dir: &Path) -> Option<Language> {
+        let text = std::fs::read_to_string(data_dir.join(LANGUAGE_FILE)).ok()?;
+        match text.trim() {
+            "fr" => Some(Language::French),
+            "en" => Some(Language::English),
+            _ => None,
+        }
+    }
+
+    /// Saves this language as the user's choice in `data_dir`.
+    pub fn save(self, data_dir: &Path) -> std::io::Result<()> {
+        let code = match self {
+            Language::French => "fr",
+            Language::English => "en",
+        };
+        std::fs::create_dir_all(data_dir)?;
+        std::fs::write(data_dir.join(LANGUAGE_FILE), code)
+    }
+}
+
 impl std::fmt::Display for Language {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(match self {
@@ -127,6 +155,16 @@ mod tests {
             "1\u{202f}481,47 EUR"
         );
         assert_eq!(Language::English.money(dec!(1481.47), eur), "1,481.47 EUR");
+    }
+
+    #[test]
+    fn saved_language_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Language::load_saved(dir.path()), None);
+        for language in Language::ALL {
+            language.save(dir.path()).unwrap();
+            assert_eq!(Language::load_saved(dir.path()), Some(language));
+        }
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub enum Message {
     ConfirmLeave,
     /// Stay on the edited draft.
     StayOnPage,
+    /// The language choice was written to the data folder, or failed.
+    LanguageSaved(Result<(), String>),
     /// A key press no widget used.
     KeyPressed(Key, keyboard::Modifiers),
 }
@@ -76,6 +78,8 @@ pub enum Effect {
     FocusPrevious,
     /// Open the save dialog for a backup file.
     PickBackupPath,
+    /// Save the language choice in this folder.
+    SaveLanguage(PathBuf, Language),
 }
 
 pub struct App {
@@ -85,6 +89,8 @@ pub struct App {
     screen: Screen,
     /// A page the user asked for while a draft has unsaved changes.
     leaving_to: Option<Page>,
+    /// The folder where the language choice is saved; none in tests.
+    preferences_dir: Option<PathBuf>,
 }
 
 impl App {
@@ -97,6 +103,7 @@ impl App {
             company: None,
             screen: Screen::Loading,
             leaving_to: None,
+            preferences_dir: None,
         };
         (app, vec![Effect::Run(Request::LoadCompany)])
     }
@@ -144,6 +151,16 @@ impl App {
             },
             Message::Settings(settings::Message::LanguagePicked(language)) => {
                 self.language = language;
+                return match &self.preferences_dir {
+                    Some(dir) => vec![Effect::SaveLanguage(dir.clone(), language)],
+                    None => Vec::new(),
+                };
+            }
+            Message::LanguageSaved(result) => {
+                if let (Err(error), Screen::Settings(settings)) = (result, &mut self.screen) {
+                    tracing::warn!(%error, "the language choice could not be saved");
+                    settings.show_error(error);
+                }
                 Action::None
             }
             Message::Settings(message) => match &mut self.screen {
@@ -334,6 +351,17 @@ impl App {
             Effect::Focus(id) => operation::focus(id),
             Effect::FocusNext => operation::focus_next(),
             Effect::FocusPrevious => operation::focus_previous(),
+            Effect::SaveLanguage(dir, language) => Task::perform(
+                async move {
+                    language.save(&dir).map_err(|error| {
+                        format!(
+                            "the language choice could not be saved in {}: {error}",
+                            dir.display()
+                        )
+                    })
+                },
+                Message::LanguageSaved,
+            ),
             Effect::PickBackupPath => {
                 let name = format!("facturier-{}.sqlite3", crate::books::today());
                 let dialog = rfd::AsyncFileDialog::new()
@@ -464,7 +492,9 @@ pub fn run(data_dir: PathBuf) -> iced::Result {
     let result = iced::application(
         move || {
             let database = Database::start(data_dir.clone());
-            let (app, effects) = App::new(Some(database), Language::from_system());
+            let language = Language::load_saved(&data_dir).unwrap_or_else(Language::from_system);
+            let (mut app, effects) = App::new(Some(database), language);
+            app.preferences_dir = Some(data_dir.clone());
             let tasks: Vec<Task<Message>> =
                 effects.into_iter().map(|effect| app.task(effect)).collect();
             (app, Task::batch(tasks))

@@ -308,6 +308,11 @@ impl Settings {
         self.error.as_deref()
     }
 
+    /// Shows an error that happened outside this screen's requests.
+    pub fn show_error(&mut self, message: String) {
+        self.error = Some(message);
+    }
+
     pub fn backup_notice(&self) -> Option<&str> {
         self.backup_notice.as_deref()
     }
