@@ -1135,3 +1135,29 @@ fn database_thread_reports_unopenable_folder() {
     };
     assert!(message.contains("could not be opened"), "{message}");
 }
+
+#[test]
+fn editor_dates_saved_or_rejected() {
+    let mut harness = new_invoice();
+    harness.edit(editor::Message::IssueDateChanged("31/02/2026".to_string()));
+    harness.edit(editor::Message::Save);
+    let error = harness.editor().error().unwrap().to_string();
+    assert!(error.contains("issue date \"31/02/2026\""), "{error}");
+
+    harness.edit(editor::Message::IssueDateChanged("2026-03-02".to_string()));
+    harness.edit(editor::Message::DeliveryDateChanged(
+        "27/02/2026".to_string(),
+    ));
+    harness.edit(editor::Message::Save);
+    assert_eq!(harness.editor().error(), None);
+    let id = harness.editor().id().unwrap();
+    let header = harness.books.view(id, today()).unwrap().document.header;
+    assert_eq!(
+        header.issue_date,
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+    );
+    assert_eq!(
+        header.delivery_date,
+        chrono::NaiveDate::from_ymd_opt(2026, 2, 27)
+    );
+}

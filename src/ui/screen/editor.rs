@@ -133,6 +133,8 @@ pub enum Message {
     ChargeChanged(String),
     ChargeReasonChanged(String),
     TermsDaysChanged(String),
+    IssueDateChanged(String),
+    DeliveryDateChanged(String),
     NoteChanged(String),
     Save,
     /// Save, then open the issue checklist.
@@ -205,6 +207,10 @@ pub struct Editor {
     charge_template: Option<AllowanceCharge>,
     other_charges: Vec<AllowanceCharge>,
     terms_days: String,
+    /// Issue date (BT-2) as typed; empty issues with today's date.
+    issue_date: String,
+    /// Delivery date (BT-72) as typed.
+    delivery_date: String,
     note: String,
     customer_search: String,
     customers: Vec<Customer>,
@@ -347,6 +353,8 @@ impl Editor {
             Message::ChargeChanged(value) => self.edit(|editor| editor.charge = value),
             Message::ChargeReasonChanged(value) => self.edit(|editor| editor.charge_reason = value),
             Message::TermsDaysChanged(value) => self.edit(|editor| editor.terms_days = value),
+            Message::IssueDateChanged(value) => self.edit(|editor| editor.issue_date = value),
+            Message::DeliveryDateChanged(value) => self.edit(|editor| editor.delivery_date = value),
             Message::NoteChanged(value) => self.edit(|editor| editor.note = value),
             Message::Save => self.save(language),
             Message::Issue => {
@@ -649,6 +657,16 @@ impl Editor {
             header.payment_terms = PaymentTerms::Net { days };
         }
         header.note = Some(self.note.trim().to_string()).filter(|note| !note.is_empty());
+        header.issue_date = optional_date(
+            language,
+            &self.issue_date,
+            language.pick("issue date", "date d'émission"),
+        )?;
+        header.delivery_date = optional_date(
+            language,
+            &self.delivery_date,
+            language.pick("delivery date", "date de livraison"),
+        )?;
         Ok(header)
     }
 
@@ -877,6 +895,16 @@ impl Editor {
             .as_ref()
             .map(|charge| charge.reason.clone())
             .unwrap_or_default();
+        self.issue_date = document
+            .header
+            .issue_date
+            .map(|date| date.to_string())
+            .unwrap_or_default();
+        self.delivery_date = document
+            .header
+            .delivery_date
+            .map(|date| date.to_string())
+            .unwrap_or_default();
         self.terms_days = match document.header.payment_terms {
             PaymentTerms::Net { days } => days.to_string(),
             _ => String::new(),
@@ -891,6 +919,27 @@ impl Editor {
         self.dirty = false;
         self.error = None;
     }
+}
+
+/// Parses an optional date field; the error names the field and the form.
+fn optional_date(
+    language: Language,
+    text: &str,
+    field: &str,
+) -> Result<Option<chrono::NaiveDate>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    language.parse_date(text).map(Some).ok_or_else(|| {
+        format!(
+            "{field} \"{text}\" {} {}",
+            language.pick(
+                "is invalid; write it as",
+                "invalide ; écrivez-la sous la forme"
+            ),
+            language.pick("2026-01-31", "31/01/2026")
+        )
+    })
 }
 
 /// A discount or charge as typed: a percentage or an amount.
@@ -1187,6 +1236,25 @@ impl Editor {
         .spacing(8)
         .align_y(iced::Center);
         section = section.push(terms);
+        let dates = row![
+            text(language.pick(
+                "Issue date (empty: today):",
+                "Date d'émission (vide : aujourd'hui) :"
+            )),
+            text_input(language.pick("2026-01-31", "31/01/2026"), &self.issue_date)
+                .on_input(Message::IssueDateChanged)
+                .width(130),
+            text(language.pick("Delivery date:", "Date de livraison :")),
+            text_input(
+                language.pick("2026-01-31", "31/01/2026"),
+                &self.delivery_date
+            )
+            .on_input(Message::DeliveryDateChanged)
+            .width(130),
+        ]
+        .spacing(8)
+        .align_y(iced::Center);
+        section = section.push(dates);
         container(section)
             .padding(12)
             .style(container::rounded_box)
