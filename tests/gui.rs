@@ -897,11 +897,13 @@ fn priced_catalogue() -> Harness {
         );
     }
     harness.click("Save product");
+
     send_catalogue(
         &mut harness,
         catalogue::Message::ListNameChanged("Standard".to_string()),
     );
     harness.click("Add price list");
+
     let list = catalogue_screen(&harness).price_lists()[0].clone();
     send_catalogue(
         &mut harness,
@@ -916,6 +918,7 @@ fn priced_catalogue() -> Harness {
         catalogue::Message::PriceChanged("50".to_string()),
     );
     harness.click("Set price");
+
     let mut customer = harness.books.customers("Lenoir", false).unwrap().remove(0);
     customer.price_list_id = Some(list.id);
     harness.books.update_customer(&customer).unwrap();
@@ -1081,7 +1084,7 @@ fn settings_backup_error_shown() {
 }
 
 #[test]
-fn database_thread_answers_in_order() {
+fn database_thread_replies_in_order() {
     use facturier::store::documents::ListFilter;
     use iced::futures::executor::block_on;
     use iced::futures::future::join_all;

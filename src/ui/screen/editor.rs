@@ -207,7 +207,8 @@ pub struct Editor {
     charge_template: Option<AllowanceCharge>,
     other_charges: Vec<AllowanceCharge>,
     terms_days: String,
-    /// Issue date (BT-2) as typed; empty issues with today's date.
+    /// Issue date (BT-2) as typed. When empty, the invoice takes the date
+    /// it is issued on.
     issue_date: String,
     /// Delivery date (BT-72) as typed.
     delivery_date: String,
