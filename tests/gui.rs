@@ -967,6 +967,7 @@ fn catalogue_line_takes_list_price() {
     harness.edit(editor::Message::CustomerPicked(Box::new(found)));
     harness.edit(editor::Message::ProductSearchChanged("AUD".to_string()));
     harness.click("AUDIT · Audit");
+    assert_eq!(harness.editor().lines()[0].unit_price, "50");
     harness.edit(editor::Message::LineChanged(
         0,
         LineField::Quantity,

@@ -312,7 +312,16 @@ impl Editor {
             }
             Message::ProductPicked(product) => {
                 self.add_product_line(*product);
-                Action::None
+                // Saving fills the new line with its price-list price. While
+                // another field holds a half-typed value, the line waits for
+                // the next save instead of showing that field's error.
+                match self.save(language) {
+                    Action::Run(request) => Action::Run(request),
+                    _ => {
+                        self.error = None;
+                        Action::None
+                    }
+                }
             }
             Message::AddLine => self.add_line(),
             Message::LineChanged(index, field, value) => {
