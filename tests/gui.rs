@@ -1165,3 +1165,43 @@ fn editor_dates_saved_or_rejected() {
         chrono::NaiveDate::from_ymd_opt(2026, 2, 27)
     );
 }
+
+#[test]
+fn issued_quote_accepted_then_invoiced() {
+    let mut harness = Harness::with_customer();
+    harness.send(Message::Navigate(Page::New(DocumentKind::Quote)));
+    let found = harness.books.customers("Lenoir", false).unwrap().remove(0);
+    harness.edit(editor::Message::CustomerPicked(Box::new(found)));
+    harness.edit(editor::Message::AddLine);
+    fill_line(
+        &mut harness,
+        0,
+        "Audit",
+        "1",
+        "100",
+        Vat::standard(dec!(20)),
+    );
+    harness.edit(editor::Message::Issue);
+    harness.edit(editor::Message::ConfirmIssue);
+    let quote = harness.editor().opened().unwrap().view.document.clone();
+    assert!(quote.issued, "{:?}", harness.editor().error());
+    assert_eq!(quote.stage.as_deref(), Some("sent"));
+
+    harness.click("Accepted");
+    let stage = harness
+        .editor()
+        .opened()
+        .unwrap()
+        .view
+        .document
+        .stage
+        .clone();
+    assert_eq!(stage.as_deref(), Some("accepted"));
+    assert!(!harness.shows("Accepted"));
+
+    harness.click("Create invoice");
+    let invoice = &harness.editor().opened().unwrap().view.document;
+    assert_eq!(invoice.header.kind, DocumentKind::Invoice);
+    assert!(!invoice.issued);
+    assert_eq!(invoice.source_id, Some(quote.id));
+}

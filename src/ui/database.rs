@@ -76,6 +76,10 @@ pub enum Request {
         payment_id: i64,
     },
     Cancel(DocumentId),
+    SetStage {
+        id: DocumentId,
+        stage: &'static str,
+    },
     Convert {
         id: DocumentId,
         target: DocumentKind,
@@ -241,6 +245,12 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
                 .cancel(id, None, None)
                 .map_err(text)
                 .and_then(|number| Ok((number, open(books, id)?))),
+        ),
+        Request::SetStage { id, stage } => Reply::Document(
+            books
+                .set_stage(id, stage)
+                .map_err(text)
+                .and_then(|()| open(books, id)),
         ),
         Request::Convert { id, target } => Reply::Document(
             books
@@ -594,6 +604,7 @@ fn failure(request: &Request, message: &str) -> Reply {
         | Request::ChangePayment { .. }
         | Request::DeletePayment { .. }
         | Request::Convert { .. }
+        | Request::SetStage { .. }
         | Request::SetPriceLock { .. } => Reply::Document(Err(error)),
     }
 }

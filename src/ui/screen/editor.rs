@@ -153,6 +153,9 @@ pub enum Message {
     Cancel,
     ConfirmCancel,
     Convert(DocumentKind),
+    /// Set the status of an issued quote (accepted, refused, expired) or
+    /// order (fulfilled, cancelled).
+    SetStage(&'static str),
     TogglePriceLock,
     /// A button whose feature is not built yet.
     NotYetAvailable,
@@ -409,6 +412,10 @@ impl Editor {
                     None => Action::None,
                 }
             }
+            Message::SetStage(stage) => match self.id() {
+                Some(id) => Action::Run(Request::SetStage { id, stage }),
+                None => Action::None,
+            },
             Message::Convert(target) => match self.id() {
                 Some(id) => Action::Run(Request::Convert { id, target }),
                 None => Action::None,
@@ -1137,6 +1144,29 @@ impl Editor {
                 .style(button::danger)
                 .on_press(Message::Cancel),
             );
+        }
+        if document.issued {
+            let stages: &[(&'static str, &str)] = match kind {
+                DocumentKind::Quote => &[
+                    ("accepted", language.pick("Accepted", "Accepté")),
+                    ("refused", language.pick("Refused", "Refusé")),
+                    ("expired", language.pick("Expired", "Expiré")),
+                ],
+                DocumentKind::Order => &[
+                    ("fulfilled", language.pick("Fulfilled", "Livrée")),
+                    ("cancelled", language.pick("Cancelled", "Annulée")),
+                ],
+                DocumentKind::Invoice | DocumentKind::CreditNote => &[],
+            };
+            for (stage, label) in stages {
+                if document.stage.as_deref() != Some(*stage) {
+                    bar = bar.push(
+                        button(text(*label))
+                            .style(button::secondary)
+                            .on_press(Message::SetStage(stage)),
+                    );
+                }
+            }
         }
         if kind == DocumentKind::Quote {
             bar = bar.push(
