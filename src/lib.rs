@@ -20,6 +20,8 @@ pub mod paths;
 pub mod pdf;
 pub mod store;
 pub mod terms;
+#[cfg(feature = "gui")]
+pub mod ui;
 pub mod units;
 pub mod vat;
 pub mod verify;

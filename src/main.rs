@@ -1,5 +1,6 @@
-//! `facturier`: the command-line entry point. With no command it prints the
-//! status board; see `facturier --help`.
+//! `facturier`: the entry point. With no command it opens the desktop app
+//! (or prints the status board when built without the `gui` feature); see
+//! `facturier --help`.
 
 mod cli;
 

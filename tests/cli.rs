@@ -269,15 +269,16 @@ fn foreign_currency_converts_totals_once() {
 }
 
 #[test]
-fn no_command_prints_the_board_and_data_folder() {
+fn status_prints_the_board_and_data_folder() {
     let folder = cli_folder();
     let data = folder.path().join("data");
-    let output = ok(&data, &[]);
+    let output = ok(&data, &["status"]);
     assert!(output.contains("Atelier Facturier SAS"), "{output}");
     assert!(output.contains(&data.display().to_string()), "{output}");
 
     // The environment variable chooses the folder when no option is given.
     let via_env = std::process::Command::new(common::binary())
+        .arg("status")
         .env(facturier::paths::DATA_DIR_VARIABLE, &data)
         .output()
         .expect("run");
@@ -300,4 +301,22 @@ fn invalid_date_and_negative_total_are_explained() {
     let error = fails(&data, &["invoice", "issue", &id]);
     assert!(error.contains("negative"), "{error}");
     assert!(error.contains("credit note"), "{error}");
+}
+
+#[test]
+fn no_display_is_explained_instead_of_a_crash() {
+    let folder = cli_folder();
+    let output = std::process::Command::new(common::binary())
+        .arg("--data-dir")
+        .arg(folder.path().join("data"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if cfg!(feature = "gui") {
+        assert!(!output.status.success());
+        assert!(stderr.contains("no graphical session"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
 }

@@ -57,6 +57,8 @@ pub enum Command {
     /// Numbering series.
     #[command(subcommand)]
     Series(SeriesCommand),
+    /// Prints the data folder, the company and the status board.
+    Status,
     /// Count and total of invoices per status.
     Board {
         #[command(flatten)]
@@ -387,7 +389,17 @@ pub enum SeriesCommand {
 /// Runs a command; the error is printed by the caller.
 pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
     let command = match cli.command {
+        // With the desktop app built in, no command opens its window.
+        #[cfg(feature = "gui")]
+        None => {
+            check_display()?;
+            return facturier::ui::run(data_dir.to_path_buf()).map_err(|error| {
+                format!("the window could not open: {error}; the command line still works, see `facturier --help`")
+            });
+        }
+        #[cfg(not(feature = "gui"))]
         None => return text::welcome(&mut open(data_dir)?, data_dir),
+        // Data commands open the books themselves, some with the folder lock.
         Some(Command::Exchange(command)) => return exchange::run(command, data_dir),
         Some(command) => command,
     };
@@ -454,6 +466,7 @@ pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
         }
         Command::Verify { json } => verify(&mut books, json),
         Command::Exchange(command) => exchange::run(command, data_dir),
+        Command::Status => text::welcome(&mut books, data_dir),
         Command::Pdf { number, output } => documents::export(&mut books, &number, &output),
         Command::Print { number } => documents::print(&mut books, &number),
         Command::Template(command) => documents::template(&mut books, command),
@@ -465,6 +478,23 @@ pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
         } => documents::send(&mut books, &number, &to, eml.as_deref()),
         Command::Smtp(command) => documents::smtp(&mut books, command),
     }
+}
+
+/// Fails with a clear message when no graphical session is reachable: the
+/// windowing library would otherwise abort the process.
+#[cfg(feature = "gui")]
+fn check_display() -> Result<(), String> {
+    let unix_without_macos = cfg!(all(unix, not(target_os = "macos")));
+    let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|variable| std::env::var_os(variable).is_some_and(|value| !value.is_empty()));
+    if unix_without_macos && !has_display {
+        return Err(
+            "no graphical session found (DISPLAY and WAYLAND_DISPLAY are unset), so the window cannot open: run `facturier status` for the board here, or `facturier --help` for the commands"
+                .to_string(),
+        );
+    }
+    Ok(())
 }
 
 fn open(data_dir: &Path) -> Result<Books, String> {

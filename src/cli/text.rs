@@ -14,8 +14,8 @@ fn money(value: rust_decimal::Decimal, decimals: u32) -> String {
     format_grouped(value, decimals, NumberStyle::English)
 }
 
-/// Prints the data folder, the company and the board: the output of
-/// `facturier` with no command, until the desktop window exists.
+/// Prints the data folder, the company and the board: `facturier status`,
+/// and `facturier` with no command when built without the desktop app.
 pub fn welcome(books: &mut Books, data_dir: &Path) -> Result<(), String> {
     println!("Facturier {}", env!("CARGO_PKG_VERSION"));
     println!("Data folder: {}", data_dir.display());

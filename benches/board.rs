@@ -1,0 +1,142 @@
+//! Board figures and one search keystroke on books of 100,000 issued
+//! invoices (plus payments on a third of them), as the desktop app requests
+//! them. Run with `cargo bench --bench board`; it prints the median and the
+//! slowest of the timed runs.
+//!
+//! The books are filled with plain SQL copies of one draft made by the core,
+//! then issued in bulk with synthetic numbers: the board and the list read
+//! only the documents and payments tables, so lines and journal are not
+//! needed for these figures.
+
+use std::time::{Duration, Instant};
+
+use facturier::books::{Books, today};
+use facturier::document::{Company, DocumentKind};
+use facturier::store::documents::ListFilter;
+use facturier::ui::database::{self, Request};
+
+const INVOICES: i64 = 100_000;
+const CUSTOMERS: i64 = 500;
+const RUNS: usize = 15;
+
+fn fill(books: &mut Books) {
+    let company: Company = serde_json::from_value(serde_json::json!({
+        "name": "Bench SAS", "siren": "732829320", "vat_id": "FR44732829320",
+        "address": {"line1": "1 rue", "postcode": "69002", "city": "Lyon", "country": "FR"}
+    }))
+    .expect("company JSON");
+    books.set_company(&company).expect("company saved");
+    let input = serde_json::from_value(serde_json::json!({
+        "customer": {"name": "Client 0", "address": {"line1": "1 rue", "city": "Lyon", "country": "FR"}},
+        "lines": [{"description": "Audit", "quantity": "3", "unit": "HUR", "unit_price": "45.00",
+                   "vat": {"category": "S", "rate": "20"}}]
+    }))
+    .expect("draft JSON");
+    let template = books
+        .create_draft(DocumentKind::Invoice, &input)
+        .expect("template draft");
+    let today = today();
+    books
+        .store()
+        .write(|tx| {
+            tx.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+                 INSERT INTO documents (kind, state, customer_id, buyer, currency, price_locked, payment_terms,
+                     line_net_total, allowance_total, charge_total, tax_exclusive_total, tax_total, tax_inclusive_total,
+                     created_at, updated_at)
+                 SELECT kind, 'draft', customer_id, json_set(buyer, '$.name', 'Client ' || (i % ?3)), currency,
+                     price_locked, payment_terms, line_net_total, allowance_total, charge_total,
+                     tax_exclusive_total, tax_total, tax_inclusive_total, created_at, updated_at
+                 FROM documents, n WHERE documents.id = ?1",
+                rusqlite::params![template, INVOICES, CUSTOMERS],
+            )?;
+            tx.execute(
+                "UPDATE documents SET state = 'issued', number = 'B' || printf('%07d', id),
+                     issue_date = date(?2, '-' || (id % 730) || ' days'),
+                     due_date = date(?2, '-' || (id % 730) || ' days', '+30 days'),
+                     company_tax_exclusive_total = tax_exclusive_total, company_tax_total = tax_total,
+                     company_tax_inclusive_total = tax_inclusive_total, issued_at = created_at,
+                     content_sha256 = printf('%064d', id), seq = id, year = 2000
+                 WHERE id <> ?1",
+                rusqlite::params![template, today.to_string()],
+            )?;
+            tx.execute(
+                "INSERT INTO payments (document_id, date, amount, method, created_at, updated_at)
+                 SELECT id, issue_date, CASE WHEN id % 2 = 0 THEN tax_inclusive_total ELSE '50.00' END,
+                     'transfer', created_at, created_at
+                 FROM documents WHERE state = 'issued' AND id % 3 = 0",
+                [],
+            )?;
+            Ok(())
+        })
+        .expect("bulk fill");
+}
+
+/// Runs `work` RUNS times after one warm-up run; returns median and maximum.
+fn measure(mut work: impl FnMut()) -> (Duration, Duration) {
+    work();
+    let mut times: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            work();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    (times[RUNS / 2], times[RUNS - 1])
+}
+
+fn report(name: &str, (median, max): (Duration, Duration)) {
+    println!(
+        "{name:<44} median {:>8.1} ms   max {:>8.1} ms",
+        median.as_secs_f64() * 1000.0,
+        max.as_secs_f64() * 1000.0
+    );
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut books = Books::open(dir.path()).expect("books");
+    let start = Instant::now();
+    fill(&mut books);
+    println!(
+        "filled {INVOICES} issued invoices in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    let today = today();
+    let board = books.board(&ListFilter::default(), today).expect("board");
+    println!(
+        "board: open {} partial {} paid {}",
+        board.open.count, board.partial.count, board.paid.count
+    );
+
+    report(
+        "Books::board, no filter",
+        measure(|| {
+            books.board(&ListFilter::default(), today).expect("board");
+        }),
+    );
+    let search = ListFilter {
+        search: "Client 42".to_string(),
+        ..ListFilter::default()
+    };
+    report(
+        "Books::list, search \"Client 42\"",
+        measure(|| {
+            books.list(&search, today).expect("list");
+        }),
+    );
+    report(
+        "search keystroke (board + page + chart)",
+        measure(|| {
+            let request = Request::LoadBoard {
+                filter: search.clone(),
+                page: 0,
+            };
+            match database::execute(&mut books, request) {
+                database::Reply::Board(Ok(_)) => {}
+                other => panic!("board failed: {other:?}"),
+            }
+        }),
+    );
+}
