@@ -7,6 +7,7 @@ pub mod books;
 pub mod calc;
 pub mod compliance;
 pub mod demo;
+pub mod desktop;
 pub mod document;
 pub mod einvoice;
 pub mod email;

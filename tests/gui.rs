@@ -344,7 +344,7 @@ fn flow_incomplete_invoice_not_issued() {
 fn welcome_creates_company_then_board() {
     let mut harness = Harness::first_start();
     assert!(matches!(harness.app.screen(), Screen::Welcome(_)));
-    assert!(harness.shows("demo data not yet available"));
+    assert!(harness.shows("Open demo data"));
 
     harness.send(Message::Welcome(welcome::Message::Create));
     let Screen::Welcome(screen) = harness.app.screen() else {
@@ -738,19 +738,6 @@ fn payment_delete_updates_balance() {
 }
 
 #[test]
-fn pdf_buttons_say_not_available() {
-    let mut harness = new_invoice();
-    harness.click("Export PDF");
-    assert!(
-        harness
-            .editor()
-            .notice()
-            .unwrap()
-            .starts_with("Not yet available")
-    );
-}
-
-#[test]
 fn quote_converts_to_order() {
     let mut harness = Harness::with_customer();
     harness.send(Message::Navigate(Page::New(DocumentKind::Quote)));
@@ -1067,9 +1054,12 @@ fn settings_backup_copies_books() {
 fn settings_backup_error_shown() {
     let mut harness = Harness::with_company(complete_company());
     harness.send(Message::Navigate(Page::Settings));
-    let path = std::path::PathBuf::from("/nonexistent-folder/backup.sqlite3");
+    // A folder cannot be made under a regular file, even by root.
+    let blocker = harness._dir.path().join("not-a-folder");
+    std::fs::write(&blocker, b"file").unwrap();
+    let path = blocker.join("backup.sqlite3");
     harness.send(Message::Settings(settings::Message::BackupPathPicked(
-        Some(path),
+        Some(path.clone()),
     )));
     let Screen::Settings(screen) = harness.app.screen() else {
         panic!("left settings")
@@ -1078,7 +1068,7 @@ fn settings_backup_error_shown() {
         screen
             .error()
             .unwrap()
-            .contains("/nonexistent-folder/backup.sqlite3"),
+            .contains(&path.display().to_string()),
         "{:?}",
         screen.error()
     );
@@ -1204,4 +1194,59 @@ fn issued_quote_accepted_then_invoiced() {
     assert_eq!(invoice.header.kind, DocumentKind::Invoice);
     assert!(!invoice.issued);
     assert_eq!(invoice.source_id, Some(quote.id));
+}
+
+#[test]
+fn welcome_opens_demo_data_on_the_board() {
+    let mut harness = Harness::first_start();
+    harness.click("Open demo data");
+    assert!(matches!(harness.app.screen(), Screen::Board(_)));
+    let board = harness.books.board(&Default::default(), today()).unwrap();
+    let issued = board.open.count + board.partial.count + board.paid.count + board.cancelled.count;
+    assert_eq!(
+        issued, 830,
+        "every Northwind order became an issued invoice"
+    );
+    assert!(harness.books.company().unwrap().is_some());
+}
+
+#[test]
+fn export_pdf_writes_the_archived_bytes() {
+    let mut harness = new_invoice();
+    harness.edit(editor::Message::AddLine);
+    fill_line(
+        &mut harness,
+        0,
+        "Audit",
+        "1",
+        "100",
+        Vat::standard(dec!(20)),
+    );
+    harness.edit(editor::Message::Issue);
+    harness.edit(editor::Message::ConfirmIssue);
+    let id = harness.editor().id().unwrap();
+    assert!(harness.editor().opened().unwrap().view.document.issued);
+    let path = harness._dir.path().join("exported.pdf");
+
+    // The button asks where to save, proposing the invoice number.
+    let effects = harness
+        .app
+        .handle(Message::Editor(editor::Message::ExportPdf));
+    let [Effect::PickPdfPath(name)] = effects.as_slice() else {
+        panic!("expected the save dialog, got {effects:?}");
+    };
+    assert!(name.starts_with('F') && name.ends_with(".pdf"), "{name}");
+
+    harness.edit(editor::Message::PdfPathPicked(Some(path.clone())));
+    let written = std::fs::read(&path).unwrap();
+    assert_eq!(
+        written,
+        harness.books.pdf(id).unwrap(),
+        "the archived bytes, unchanged"
+    );
+    assert!(written.starts_with(b"%PDF"));
+    assert_eq!(
+        harness.editor().notice(),
+        Some(path.display().to_string().as_str())
+    );
 }

@@ -1,7 +1,6 @@
 //! `facturier pdf`, `print` and `template`: printed documents.
 
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 
 use clap::Subcommand;
 use facturier::books::Books;
@@ -49,54 +48,13 @@ pub fn export(books: &mut Books, key: &str, output: &Path) -> Result<(), String>
 pub fn print(books: &mut Books, key: &str) -> Result<(), String> {
     let id = find(books, key)?;
     let bytes = books.pdf(id).map_err(to_message)?;
-    let file_name: String = key
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    // The process id keeps two prints of one document from sharing a file
-    // while a viewer may still be reading the first.
-    let path =
-        std::env::temp_dir().join(format!("facturier-{file_name}-{}.pdf", std::process::id()));
-    std::fs::write(&path, bytes)
-        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
-    let (program, arguments): (&str, Vec<&std::ffi::OsStr>) = if cfg!(target_os = "windows") {
-        (
-            "cmd",
-            vec![
-                "/C".as_ref(),
-                "start".as_ref(),
-                "".as_ref(),
-                path.as_os_str(),
-            ],
-        )
-    } else if cfg!(target_os = "macos") {
-        ("open", vec![path.as_os_str()])
-    } else {
-        ("xdg-open", vec![path.as_os_str()])
-    };
-    match Process::new(program).args(&arguments).status() {
-        Ok(status) if status.success() => {
-            println!(
-                "{} opened in the system viewer; print it from there",
-                path.display()
-            );
-            Ok(())
-        }
-        Ok(status) => Err(format!(
-            "{program} could not open {} ({status}): open the file with a PDF viewer and print it from there",
-            path.display()
-        )),
-        Err(error) => Err(format!(
-            "no system viewer could be started ({program}: {error}); the PDF is saved as {}: open it with a PDF viewer and print it from there",
-            path.display()
-        )),
-    }
+    let path = facturier::desktop::write_temporary(key, "pdf", &bytes)?;
+    facturier::desktop::open_with_default_application(&path)?;
+    println!(
+        "{} opened in the system viewer; print it from there",
+        path.display()
+    );
+    Ok(())
 }
 
 #[derive(Debug, Subcommand)]

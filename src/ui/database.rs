@@ -44,6 +44,17 @@ pub enum Request {
     LoadPriceLists,
     /// Copy the whole database, consistent as of one moment, to a file.
     Backup(PathBuf),
+    /// Fill a fresh data folder with the Northwind demo company.
+    CreateDemo,
+    /// Write a document's PDF (the archived one once issued) to a file.
+    ExportPdf {
+        id: DocumentId,
+        path: PathBuf,
+    },
+    /// Open a document's PDF in the system viewer, to print it.
+    PrintPdf(DocumentId),
+    /// Open an .eml draft with the PDF attached in the user's mail program.
+    ComposeEmail(DocumentId),
     SetPrice(PriceListItem),
     SavePriceList(PriceList),
     NewDraft {
@@ -134,6 +145,10 @@ pub enum Reply {
     ProductSaved(Result<Product, String>),
     PriceLists(Result<Vec<PriceList>, String>),
     BackedUp(Result<PathBuf, String>),
+    /// The demo company was created; its seller identity.
+    DemoCreated(Result<Company, String>),
+    /// A file was written or handed to the desktop; what to tell the user.
+    Exported(Result<String, String>),
     /// A price was set; the number of unlocked drafts it repriced.
     PriceSet(Result<usize, String>),
     /// A document was created, loaded or changed.
@@ -178,6 +193,10 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
         }
         Request::LoadPriceLists => Reply::PriceLists(books.price_lists().map_err(text)),
         Request::Backup(path) => Reply::BackedUp(backup(books, &path).map(|()| path)),
+        Request::CreateDemo => Reply::DemoCreated(create_demo(books)),
+        Request::ExportPdf { id, path } => Reply::Exported(export_pdf(books, id, &path)),
+        Request::PrintPdf(id) => Reply::Exported(print_pdf(books, id)),
+        Request::ComposeEmail(id) => Reply::Exported(compose_email(books, id)),
         Request::SetPrice(item) => Reply::PriceSet(
             books
                 .set_price(&item)
@@ -271,30 +290,62 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
 /// first to a `.part` file beside it, renamed once complete, so that a
 /// failed backup never leaves a truncated file under the chosen name.
 fn backup(books: &mut Books, path: &std::path::Path) -> Result<(), String> {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".part");
-    let partial = PathBuf::from(partial);
-    let failed = |error: &dyn std::fmt::Display| {
-        tracing::error!(%error, "backup failed");
+    // The backup module copies through SQLite's online backup API and runs
+    // an integrity check on the copy before it counts.
+    crate::backup::backup_to(books.store(), path)
+        .map(|_| tracing::info!("manual backup written"))
+        .map_err(|error| {
+            tracing::error!(%error, "manual backup failed");
+            format!(
+                "the backup to {} failed: {error}; choose another folder with free space",
+                path.display()
+            )
+        })
+}
+
+fn create_demo(books: &mut Books) -> Result<Company, String> {
+    crate::demo::create(books).map_err(|error| error.to_string())?;
+    books
+        .company()
+        .map_err(|error| error.to_string())?
+        .ok_or_else(|| "the demo company was not saved".to_string())
+}
+
+/// Names the PDF of a document after its number, or its draft id.
+fn document_name(books: &mut Books, id: DocumentId) -> Result<String, String> {
+    let view = books.view(id, today()).map_err(|error| error.to_string())?;
+    Ok(view
+        .document
+        .number
+        .clone()
+        .unwrap_or_else(|| format!("draft-{id}")))
+}
+
+fn export_pdf(books: &mut Books, id: DocumentId, path: &std::path::Path) -> Result<String, String> {
+    let bytes = books.pdf(id).map_err(|error| error.to_string())?;
+    std::fs::write(path, bytes).map_err(|error| {
         format!(
-            "the backup to {} failed: {error}; choose another folder with free space",
+            "cannot write {}: {error}; choose another folder",
             path.display()
         )
-    };
-    if partial.exists() {
-        std::fs::remove_file(&partial).map_err(|error| failed(&error))?;
-    }
-    let target = partial
-        .to_str()
-        .ok_or_else(|| failed(&"the file name is not valid UTF-8"))?;
-    books
-        .store()
-        .connection()
-        .execute("VACUUM INTO ?1", [target])
-        .map_err(|error| failed(&error))?;
-    std::fs::rename(&partial, path).map_err(|error| failed(&error))?;
-    tracing::info!("backup written");
-    Ok(())
+    })?;
+    Ok(path.display().to_string())
+}
+
+fn print_pdf(books: &mut Books, id: DocumentId) -> Result<String, String> {
+    let bytes = books.pdf(id).map_err(|error| error.to_string())?;
+    let path = crate::desktop::write_temporary(&document_name(books, id)?, "pdf", &bytes)?;
+    crate::desktop::open_with_default_application(&path)?;
+    Ok(path.display().to_string())
+}
+
+fn compose_email(books: &mut Books, id: DocumentId) -> Result<String, String> {
+    let draft = books
+        .email_draft(id, &[])
+        .map_err(|error| error.to_string())?;
+    let path = crate::desktop::write_temporary(&document_name(books, id)?, "eml", &draft)?;
+    crate::desktop::open_with_default_application(&path)?;
+    Ok(path.display().to_string())
 }
 
 fn open(books: &mut Books, id: DocumentId) -> Result<Opened, String> {
@@ -555,15 +606,33 @@ fn coalesce_board_loads(
 
 fn serve(data_dir: &std::path::Path, receiver: &mpsc::Receiver<Job>) {
     tracing::info!("database thread started");
-    let mut books = Books::open(data_dir).map_err(|error| {
+    // The app holds the data folder's lock, so a second window gets a clear
+    // message, and its open runs the full integrity check.
+    let mut books = Books::open_exclusive(data_dir).map_err(|error| {
         tracing::error!(%error, "the books could not be opened");
         format!(
             "the data folder {} could not be opened: {error}",
             data_dir.display()
         )
     });
+    if let Ok(books) = &mut books {
+        daily_backup(books);
+    }
     let mut backlog: VecDeque<Job> = VecDeque::new();
-    while let Some(job) = backlog.pop_front().or_else(|| receiver.recv().ok()) {
+    loop {
+        let job = match backlog.pop_front() {
+            Some(job) => job,
+            None => match receiver.recv_timeout(BACKUP_CHECK_INTERVAL) {
+                Ok(job) => job,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if let Ok(books) = &mut books {
+                        daily_backup(books);
+                    }
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            },
+        };
         let (job, superseded) = coalesce_board_loads(job, receiver, &mut backlog);
         let reply = match &mut books {
             Ok(books) => execute(books, job.request),
@@ -575,7 +644,25 @@ fn serve(data_dir: &std::path::Path, receiver: &mpsc::Receiver<Job>) {
         }
         let _ = job.reply.send(reply);
     }
+    // The window closed: back up once more before the lock is released.
+    if let Ok(books) = &mut books {
+        match crate::backup::backup_on_exit(books) {
+            Ok(_) => tracing::info!("backup on exit written"),
+            Err(error) => tracing::error!(%error, "backup on exit failed"),
+        }
+    }
     tracing::info!("database thread stopped");
+}
+
+/// How often the database thread checks whether the daily backup is due.
+const BACKUP_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+fn daily_backup(books: &mut Books) {
+    match crate::backup::backup_daily(books) {
+        Ok(Some(_)) => tracing::info!("daily backup written"),
+        Ok(None) => {}
+        Err(error) => tracing::error!(%error, "daily backup failed"),
+    }
 }
 
 /// Builds the reply of a `request` that could not run at all.
@@ -594,6 +681,10 @@ fn failure(request: &Request, message: &str) -> Reply {
         Request::LoadPriceLists | Request::SavePriceList(_) => Reply::PriceLists(Err(error)),
         Request::SetPrice(_) => Reply::PriceSet(Err(error)),
         Request::Backup(_) => Reply::BackedUp(Err(error)),
+        Request::CreateDemo => Reply::DemoCreated(Err(error)),
+        Request::ExportPdf { .. } | Request::PrintPdf(_) | Request::ComposeEmail(_) => {
+            Reply::Exported(Err(error))
+        }
         Request::Checklist(_) => Reply::Checklist(Err(error)),
         Request::Issue(_) => Reply::Issued(Err(error)),
         Request::Cancel(_) => Reply::Cancelled(Err(error)),

@@ -78,6 +78,8 @@ pub enum Effect {
     FocusPrevious,
     /// Open the save dialog for a backup file.
     PickBackupPath,
+    /// Open the save dialog for a PDF, proposing this file name.
+    PickPdfPath(String),
     /// Save the language choice in this folder.
     SaveLanguage(PathBuf, Language),
 }
@@ -240,6 +242,7 @@ impl App {
             }
             Action::Focus(id) => vec![Effect::Focus(id)],
             Action::PickBackupPath => vec![Effect::PickBackupPath],
+            Action::PickPdfPath(name) => vec![Effect::PickPdfPath(name)],
         }
     }
 
@@ -371,6 +374,16 @@ impl App {
                 Task::perform(dialog, |picked| {
                     let path = picked.map(|handle| handle.path().to_path_buf());
                     Message::Settings(settings::Message::BackupPathPicked(path))
+                })
+            }
+            Effect::PickPdfPath(name) => {
+                let dialog = rfd::AsyncFileDialog::new()
+                    .set_file_name(name)
+                    .add_filter("PDF", &["pdf"])
+                    .save_file();
+                Task::perform(dialog, |picked| {
+                    let path = picked.map(|handle| handle.path().to_path_buf());
+                    Message::Editor(editor::Message::PdfPathPicked(path))
                 })
             }
         }

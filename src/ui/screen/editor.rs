@@ -157,8 +157,14 @@ pub enum Message {
     /// order (fulfilled, cancelled).
     SetStage(&'static str),
     TogglePriceLock,
-    /// A button whose feature is not built yet.
-    NotYetAvailable,
+    /// Save the document's PDF to a file the user picks.
+    ExportPdf,
+    /// The user picked where to save the PDF, or cancelled.
+    PdfPathPicked(Option<std::path::PathBuf>),
+    /// Open the PDF in the system viewer to print it.
+    Print,
+    /// Open a message with the PDF attached in the user's mail program.
+    Email,
     Back,
     Replied(Reply),
 }
@@ -246,6 +252,15 @@ impl Editor {
 
     pub fn id(&self) -> Option<DocumentId> {
         self.opened.as_ref().map(|opened| opened.view.document.id)
+    }
+
+    /// Proposes a file name for the PDF: the document number, or the draft.
+    fn pdf_file_name(&self, id: DocumentId) -> String {
+        let number = self
+            .opened
+            .as_ref()
+            .and_then(|opened| opened.view.document.number.clone());
+        format!("{}.pdf", number.unwrap_or_else(|| format!("draft-{id}")))
     }
 
     pub fn opened(&self) -> Option<&Opened> {
@@ -421,17 +436,23 @@ impl Editor {
                 None => Action::None,
             },
             Message::TogglePriceLock => self.toggle_price_lock(language),
-            Message::NotYetAvailable => {
-                self.notice = Some(
-                    language
-                        .pick(
-                            "Not yet available: PDF export, printing and e-mail come with the PDF feature.",
-                            "Pas encore disponible : l'export PDF, l'impression et l'envoi par e-mail arrivent avec la fonction PDF.",
-                        )
-                        .to_string(),
-                );
-                Action::None
-            }
+            Message::ExportPdf => match self.id() {
+                Some(id) => Action::PickPdfPath(self.pdf_file_name(id)),
+                None => Action::None,
+            },
+            Message::PdfPathPicked(Some(path)) => match self.id() {
+                Some(id) => Action::Run(Request::ExportPdf { id, path }),
+                None => Action::None,
+            },
+            Message::PdfPathPicked(None) => Action::None,
+            Message::Print => match self.id() {
+                Some(id) => Action::Run(Request::PrintPdf(id)),
+                None => Action::None,
+            },
+            Message::Email => match self.id() {
+                Some(id) => Action::Run(Request::ComposeEmail(id)),
+                None => Action::None,
+            },
             Message::Back => Action::Home,
             Message::Replied(reply) => self.replied(reply),
         }
@@ -844,6 +865,7 @@ impl Editor {
                 self.load(opened);
                 self.notice = Some(number);
             }
+            Reply::Exported(Ok(path)) => self.notice = Some(path),
             Reply::Customers(Ok(customers)) => self.customers = customers,
             Reply::Products(Ok(products)) => self.products = products,
             Reply::CustomerSaved(Ok(customer)) => return self.customer_picked(customer),
@@ -851,6 +873,7 @@ impl Editor {
             | Reply::Checklist(Err(error))
             | Reply::Issued(Err(error))
             | Reply::Cancelled(Err(error))
+            | Reply::Exported(Err(error))
             | Reply::Customers(Err(error))
             | Reply::Products(Err(error))
             | Reply::CustomerSaved(Err(error)) => {
@@ -1182,15 +1205,25 @@ impl Editor {
                     .on_press(Message::Convert(DocumentKind::Invoice)),
             );
         }
-        for label in [
-            language.pick("Export PDF", "Exporter en PDF"),
-            language.pick("Print", "Imprimer"),
-            language.pick("E-mail", "Envoyer par e-mail"),
-        ] {
+        let mut outputs = vec![
+            (
+                language.pick("Export PDF", "Exporter en PDF"),
+                Message::ExportPdf,
+            ),
+            (language.pick("Print", "Imprimer"), Message::Print),
+        ];
+        // Only an issued document is sent: a draft may still change.
+        if self.is_read_only() {
+            outputs.push((
+                language.pick("E-mail", "Envoyer par e-mail"),
+                Message::Email,
+            ));
+        }
+        for (label, message) in outputs {
             bar = bar.push(
                 button(text(label))
                     .style(button::secondary)
-                    .on_press(Message::NotYetAvailable),
+                    .on_press(message),
             );
         }
         bar.wrap().into()

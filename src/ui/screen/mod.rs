@@ -34,6 +34,8 @@ pub enum Action {
     Focus(&'static str),
     /// Ask the user where to save a backup of the books.
     PickBackupPath,
+    /// Ask the user where to save a document's PDF, proposing this name.
+    PickPdfPath(String),
 }
 
 /// Shows an error where it happened: what failed and what to do.

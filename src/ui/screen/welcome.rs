@@ -12,6 +12,8 @@ use crate::ui::screen::{Action, error_banner};
 pub enum Message {
     FieldChanged(Field, String),
     Create,
+    /// Fill this empty data folder with the demo company.
+    OpenDemo,
     Replied(Reply),
 }
 
@@ -19,6 +21,8 @@ pub enum Message {
 pub struct Welcome {
     form: CompanyForm,
     error: Option<String>,
+    /// The demo company is being created, which takes a few seconds.
+    creating_demo: bool,
 }
 
 impl Default for Welcome {
@@ -26,6 +30,7 @@ impl Default for Welcome {
         Welcome {
             form: CompanyForm::new_company(),
             error: None,
+            creating_demo: false,
         }
     }
 }
@@ -62,6 +67,20 @@ impl Welcome {
                 self.error = Some(error);
                 Action::None
             }
+            Message::OpenDemo => {
+                self.error = None;
+                self.creating_demo = true;
+                Action::Run(Request::CreateDemo)
+            }
+            Message::Replied(Reply::DemoCreated(Ok(company))) => {
+                self.creating_demo = false;
+                Action::CompanySaved(Box::new(company))
+            }
+            Message::Replied(Reply::DemoCreated(Err(error))) => {
+                self.creating_demo = false;
+                self.error = Some(error);
+                Action::None
+            }
             Message::Replied(_) => Action::None,
         }
     }
@@ -87,16 +106,23 @@ impl Welcome {
                 ))
                 .style(button::primary)
                 .on_press(Message::Create),
-                // NOTE: demo data comes from the core's demo generator, which
-                // does not exist yet; the button stays disabled until then.
                 column![
                     button(text(
                         language.pick("Open demo data", "Ouvrir les données de démonstration")
-                    )),
-                    text(language.pick(
-                        "demo data not yet available",
-                        "données de démonstration pas encore disponibles"
                     ))
+                    .style(button::secondary)
+                    .on_press_maybe((!self.creating_demo).then_some(Message::OpenDemo)),
+                    text(if self.creating_demo {
+                        language.pick(
+                            "Creating the demo company from the Northwind sample data…",
+                            "Création de l'entreprise de démonstration à partir des données Northwind…",
+                        )
+                    } else {
+                        language.pick(
+                            "A French company with 91 customers and 830 invoices, from the Northwind sample data",
+                            "Une entreprise française avec 91 clients et 830 factures, d'après les données Northwind",
+                        )
+                    })
                     .size(12),
                 ]
                 .spacing(2),
