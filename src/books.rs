@@ -381,6 +381,38 @@ impl Books {
         })
     }
 
+    /// Lists one page of documents (`limit` from `offset`, in list order) and
+    /// the number of documents the filter matches.
+    pub fn list_page(
+        &mut self,
+        filter: &ListFilter,
+        today: NaiveDate,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<ListedDocument>, usize)> {
+        self.store.read(|tx| {
+            let summaries = documents::list_page(tx, filter, offset, Some(limit))?;
+            let matching = documents::count(tx, filter)?;
+            Ok((with_status(tx, summaries, today)?, matching))
+        })
+    }
+
+    /// Sums, per issue month from `from` on, the invoiced totals including
+    /// VAT in the company currency, credit notes deducted and drafts left
+    /// out; `filter.kind` is ignored so that credit notes always count.
+    pub fn monthly_invoiced(
+        &mut self,
+        filter: &ListFilter,
+        from: NaiveDate,
+    ) -> Result<Vec<(String, Decimal)>> {
+        self.store.read(|tx| {
+            let currency = load_company(tx)?
+                .map(|company| company.currency)
+                .unwrap_or_default();
+            balances::monthly_invoiced(tx, filter, from, currency)
+        })
+    }
+
     pub fn list(&mut self, filter: &ListFilter, today: NaiveDate) -> Result<Vec<ListedDocument>> {
         self.store.read(|tx| list(tx, filter, today))
     }
@@ -1004,13 +1036,32 @@ fn list(
     today: NaiveDate,
 ) -> Result<Vec<ListedDocument>> {
     let summaries = documents::list(tx, filter)?;
+    with_status(tx, summaries, today)
+}
+
+/// Derives the status and balance of listed documents from their payments
+/// and credit notes, reading those of the listed documents only.
+fn with_status(
+    tx: &Transaction<'_>,
+    summaries: Vec<documents::DocumentSummary>,
+    today: NaiveDate,
+) -> Result<Vec<ListedDocument>> {
     let company_currency = load_company(tx)?
         .map(|company| company.currency)
         .unwrap_or_default();
+    let ids = serde_json::to_string(
+        &summaries
+            .iter()
+            .map(|summary| summary.id)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_else(|_| "[]".to_string());
 
     let mut paid_by_document: HashMap<DocumentId, Decimal> = HashMap::new();
-    let mut statement = tx.prepare_cached("SELECT document_id, amount FROM payments")?;
-    for row in statement.query_map([], |row| {
+    let mut statement = tx.prepare_cached(
+        "SELECT document_id, amount FROM payments WHERE document_id IN (SELECT value FROM json_each(?1))",
+    )?;
+    for row in statement.query_map([&ids], |row| {
         Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
     })? {
         let (id, amount) = row?;
@@ -1019,9 +1070,10 @@ fn list(
     }
     let mut credited_by_document: HashMap<DocumentId, Decimal> = HashMap::new();
     let mut statement = tx.prepare_cached(
-        "SELECT corrects_id, tax_inclusive_total FROM documents WHERE corrects_id IS NOT NULL AND state = 'issued'",
+        "SELECT corrects_id, tax_inclusive_total FROM documents
+         WHERE corrects_id IN (SELECT value FROM json_each(?1)) AND state = 'issued'",
     )?;
-    for row in statement.query_map([], |row| {
+    for row in statement.query_map([&ids], |row| {
         Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
     })? {
         let (id, total) = row?;

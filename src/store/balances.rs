@@ -183,3 +183,42 @@ pub fn board_sums(
     }
     Ok(sums)
 }
+
+/// Sums the totals including VAT of issued invoices less credit notes per
+/// issue month ("YYYY-MM"), from `from` on, for the documents `filter`
+/// matches whatever their kind.
+pub fn monthly_invoiced(
+    tx: &Transaction<'_>,
+    filter: &ListFilter,
+    from: NaiveDate,
+    currency: Currency,
+) -> Result<Vec<(String, Decimal)>> {
+    let mut statement = tx.prepare_cached(
+        "SELECT substr(b.issue_date, 1, 7),
+                SUM(CASE b.kind WHEN 'credit_note' THEN -b.total_minor ELSE b.total_minor END)
+         FROM document_balances b
+         WHERE b.status <> 'draft' AND b.issue_date >= ?1 AND b.total_minor IS NOT NULL
+           AND (?2 IS NULL OR b.customer_id = ?2)
+           AND (?3 IS NULL OR b.issue_date >= ?3) AND (?4 IS NULL OR b.issue_date <= ?4)
+           AND (?5 = '' OR b.document_id IN (
+                SELECT d.id FROM documents d
+                WHERE d.number LIKE '%' || ?5 || '%' OR json_extract(d.buyer, '$.name') LIKE '%' || ?5 || '%'))
+         GROUP BY 1 ORDER BY 1",
+    )?;
+    let rows = statement.query_map(
+        params![
+            from.to_string(),
+            filter.customer_id,
+            filter.from.map(|d| d.to_string()),
+            filter.to.map(|d| d.to_string()),
+            filter.search.trim(),
+        ],
+        |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?)),
+    )?;
+    let mut months = Vec::new();
+    for row in rows {
+        let (month, minor) = row?;
+        months.push((month, from_minor(minor.unwrap_or(0), currency)));
+    }
+    Ok(months)
+}

@@ -681,6 +681,39 @@ pub struct ListFilter {
 
 /// Lists documents, newest first, without loading their lines.
 pub fn list(tx: &Transaction<'_>, filter: &ListFilter) -> Result<Vec<DocumentSummary>> {
+    list_page(tx, filter, 0, None)
+}
+
+/// Counts the documents that `filter` matches.
+pub fn count(tx: &Transaction<'_>, filter: &ListFilter) -> Result<usize> {
+    let count: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM documents
+         WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR customer_id = ?2)
+           AND (?3 IS NULL OR issue_date >= ?3) AND (?4 IS NULL OR issue_date <= ?4)
+           AND (?5 = '' OR number LIKE '%' || ?5 || '%' OR json_extract(buyer, '$.name') LIKE '%' || ?5 || '%')",
+        params![
+            filter.kind.map(DocumentKind::as_str),
+            filter.customer_id,
+            filter.from.map(|d| d.to_string()),
+            filter.to.map(|d| d.to_string()),
+            filter.search.trim(),
+        ],
+        |row| row.get(0),
+    )?;
+    Ok(usize::try_from(count).unwrap_or(0))
+}
+
+/// Lists at most `limit` documents from `offset` in list order, so that a
+/// screen reads one page, never the whole table.
+pub fn list_page(
+    tx: &Transaction<'_>,
+    filter: &ListFilter,
+    offset: usize,
+    limit: Option<usize>,
+) -> Result<Vec<DocumentSummary>> {
+    // SQLite reads a negative LIMIT as no limit.
+    let limit = limit.map_or(-1, |limit| i64::try_from(limit).unwrap_or(i64::MAX));
+    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
     let mut statement = tx.prepare_cached(
         "SELECT id, kind, state, stage, number, customer_id, json_extract(buyer, '$.name'), issue_date, due_date,
              currency, tax_exclusive_total, tax_total, tax_inclusive_total, company_tax_inclusive_total,
@@ -689,7 +722,8 @@ pub fn list(tx: &Transaction<'_>, filter: &ListFilter) -> Result<Vec<DocumentSum
          WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR customer_id = ?2)
            AND (?3 IS NULL OR issue_date >= ?3) AND (?4 IS NULL OR issue_date <= ?4)
            AND (?5 = '' OR number LIKE '%' || ?5 || '%' OR json_extract(buyer, '$.name') LIKE '%' || ?5 || '%')
-         ORDER BY state = 'draft' DESC, issue_date DESC, id DESC",
+         ORDER BY state = 'draft' DESC, issue_date DESC, id DESC
+         LIMIT ?6 OFFSET ?7",
     )?;
     let rows = statement.query_map(
         params![
@@ -698,6 +732,8 @@ pub fn list(tx: &Transaction<'_>, filter: &ListFilter) -> Result<Vec<DocumentSum
             filter.from.map(|d| d.to_string()),
             filter.to.map(|d| d.to_string()),
             filter.search.trim(),
+            limit,
+            offset,
         ],
         |row| {
             Ok((

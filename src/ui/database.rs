@@ -16,7 +16,7 @@ use crate::compliance::Finding;
 use crate::document::{Company, Content, DocumentId, DocumentKind, Header};
 use crate::input::DraftInput;
 use crate::store::documents::ListFilter;
-use crate::store::{Customer, PriceList, PriceListItem, Product, Store, StoreError};
+use crate::store::{Customer, PriceList, PriceListItem, Product, StoreError};
 
 /// How many document rows the board shows at once.
 pub const PAGE_SIZE: usize = 50;
@@ -404,31 +404,18 @@ fn load_board(
 ) -> Result<BoardPage, StoreError> {
     let today = today();
     let board = books.board(filter, today)?;
-    // NOTE: `Books::list` reads every matching summary (no lines); only one
-    // page of it is kept for the view.
-    let listed = books.list(filter, today)?;
-    let matching = listed.len();
+    // One page of rows is read, and the count of all matching rows.
+    let (mut rows, matching) = books.list_page(filter, today, page * PAGE_SIZE, PAGE_SIZE)?;
     let last_page = matching.saturating_sub(1) / PAGE_SIZE;
-    let page = page.min(last_page);
-    let rows = listed
-        .iter()
-        .skip(page * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .cloned()
-        .collect();
-    // The chart nets invoices and credit notes even when the list shows only
-    // one kind of document.
-    let months = match filter.kind {
-        None => monthly_figures(books.store(), &listed, board.currency, today)?,
-        Some(_) => {
-            let every_kind = ListFilter {
-                kind: None,
-                ..filter.clone()
-            };
-            let all = books.list(&every_kind, today)?;
-            monthly_figures(books.store(), &all, board.currency, today)?
-        }
+    let page = if page > last_page {
+        rows = books
+            .list_page(filter, today, last_page * PAGE_SIZE, PAGE_SIZE)?
+            .0;
+        last_page
+    } else {
+        page
     };
+    let months = monthly_figures(books, filter, board.currency, today)?;
     Ok(BoardPage {
         board,
         rows,
@@ -448,8 +435,8 @@ fn month_start(date: NaiveDate, back: u32) -> NaiveDate {
 /// Amounts in another currency count at the document's exchange rate and are
 /// left out when it has none, as on the board.
 fn monthly_figures(
-    store: &mut Store,
-    listed: &[ListedDocument],
+    books: &mut Books,
+    filter: &ListFilter,
     company_currency: crate::money::Currency,
     today: NaiveDate,
 ) -> Result<Vec<MonthFigures>, StoreError> {
@@ -469,20 +456,16 @@ fn monthly_figures(
         let offset = (date.year() - first.year()) * 12 + date.month() as i32 - first.month() as i32;
         usize::try_from(offset).ok()
     };
-    for row in listed {
-        let (Some(date), Some(total)) = (row.issue_date, row.company_total) else {
+    let invoiced = books.monthly_invoiced(filter, first)?;
+    for (month, total) in invoiced {
+        let Ok(date) = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d") else {
             continue;
         };
-        let sign = match row.kind {
-            DocumentKind::Invoice => Decimal::ONE,
-            DocumentKind::CreditNote => Decimal::NEGATIVE_ONE,
-            DocumentKind::Quote | DocumentKind::Order => continue,
-        };
         if let Some(index) = index_of(date) {
-            months[index].invoiced += sign * total;
+            months[index].invoiced += total;
         }
     }
-    let payments = store.read(|tx| {
+    let payments = books.store().read(|tx| {
         let mut statement = tx.prepare_cached(
             "SELECT p.date, p.amount, d.exchange_rate, d.currency FROM payments p JOIN documents d ON d.id = p.document_id
              WHERE p.date >= ?1",
