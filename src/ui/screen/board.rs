@@ -506,6 +506,10 @@ fn document_row(language: Language, document: &ListedDocument) -> Element<'_, Me
         (DocumentKind::Quote | DocumentKind::Order, Some(stage)) if document.number.is_some() => {
             stage.to_string()
         }
+        // An issued credit note has no payment status of its own.
+        (DocumentKind::CreditNote, _) if document.number.is_some() => {
+            language.pick("Issued", "Émis").to_string()
+        }
         _ => status_name(language, document.status).to_string(),
     };
     if document.overdue {

@@ -1131,6 +1131,8 @@ impl Editor {
                 status.push_str(language.pick(" · overdue", " · en retard"));
             }
             status
+        } else if document.issued && kind == DocumentKind::CreditNote {
+            language.pick("Issued", "Émis").to_string()
         } else if document.issued {
             document.stage.clone().unwrap_or_default()
         } else {
