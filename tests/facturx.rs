@@ -1,7 +1,7 @@
 //! The PDF archived when an invoice or credit note is issued is a Factur-X
 //! PDF/A-3b: the validator accepts it, the XML it embeds is the document's
 //! e-invoice byte for byte, its text still shows the totals, and the
-//! journal holds the SHA-256 of exactly those bytes.
+//! journal contains the SHA-256 of exactly those bytes.
 //!
 //! The validator is `tools/check-einvoice` of the shared test material; it
 //! needs qpdf, poppler-utils and the Python packages factur-x, saxonche,
@@ -271,5 +271,25 @@ fn embed_rejects_bytes_that_are_not_pdf() {
     assert!(
         matches!(error, FacturxError::Read(_)),
         "unexpected error: {error}"
+    );
+}
+
+#[test]
+fn three_decimal_currency_keeps_plain_pdf() {
+    let (_dir, mut books) = books();
+    let json = TWO_RATES.replace(
+        r#""currency": "EUR""#,
+        r#""currency": "KWD", "exchange_rate": "2.9000""#,
+    );
+    let id = draft(&mut books, DocumentKind::Invoice, &json);
+    books.issue(id, None).unwrap();
+
+    let pdf = books.pdf(id).unwrap();
+    assert_qpdf_check(&pdf);
+    assert_eq!(attachments(&pdf), Vec::<String>::new());
+    assert!(books.einvoice_xml(id).is_err());
+    assert_eq!(
+        books.archived_pdf_sha256(id).unwrap(),
+        Some(journal::sha256_hex(&pdf))
     );
 }

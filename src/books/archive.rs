@@ -77,7 +77,8 @@ pub(super) fn render(
     render_for(tx, view, &seller, template)
 }
 
-/// The seller a document prints: frozen at issue, else the current company.
+/// Returns the seller a document prints: frozen at issue, else the current
+/// company.
 fn seller(tx: &Transaction<'_>, view: &DocumentView) -> Result<Company> {
     Ok(match &view.document.seller {
         Some(seller) => seller.clone(),

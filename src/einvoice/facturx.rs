@@ -22,6 +22,10 @@
 //!   its modification date and size, listed in the catalog's `/AF` array and
 //!   in its `/EmbeddedFiles` name tree, with the relationship `/Data`;
 //! - PDF version 1.7, on which PDF/A-3 is based, and a file identifier.
+//!
+//! NOTE: the output passes qpdf and the heuristic PDF/A-3 checks of the
+//! test suite's e-invoice validator, but no veraPDF validation has run, so
+//! points such as glyph widths against the font programs are unverified.
 
 use chrono::{DateTime, Utc};
 use lopdf::{Dictionary, Document, Object, Stream, StringFormat};
@@ -54,7 +58,8 @@ pub enum FacturxError {
     Write(String),
 }
 
-/// What the metadata of the Factur-X PDF says about the document.
+/// Title and time written into the information dictionary and the XMP
+/// metadata of the Factur-X PDF.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Metadata {
     /// Document title (Info `/Title`, XMP `dc:title`), such as
@@ -75,7 +80,7 @@ pub fn embed(pdf: &[u8], xml: &str, metadata: &Metadata) -> Result<Vec<u8>, Fact
     let profile_id = document.add_object(compressed(icc_stream()));
     let file_id = document.add_object(compressed(embedded_file(xml, metadata.created)));
     let filespec_id = document.add_object(filespec(file_id));
-    // printpdf's information dictionary is replaced where it stands, so no
+    // printpdf's information dictionary is replaced in place, so no
     // unreferenced copy of it stays in the file.
     let info_id = match document.trailer.get(b"Info").and_then(Object::as_reference) {
         Ok(id) => {
@@ -125,9 +130,9 @@ fn compressed(mut stream: Stream) -> Stream {
     stream
 }
 
-/// The file identifier (trailer `/ID`), which PDF/A requires: the first 16
-/// bytes of the SHA-256 of the rendered PDF and the XML, twice, because the
-/// file is written once and never updated.
+/// Derives the file identifier (trailer `/ID`) that PDF/A requires: the
+/// first 16 bytes of the SHA-256 of the rendered PDF and the XML. Both
+/// halves are equal because the file is written once and never updated.
 fn file_identifier(pdf: &[u8], xml: &str) -> Object {
     let mut hasher = Sha256::new();
     hasher.update(pdf);
@@ -156,8 +161,9 @@ fn text_string(text: &str) -> Object {
     Object::String(bytes, StringFormat::Hexadecimal)
 }
 
-/// The document information dictionary. PDF/A requires each entry to equal
-/// its XMP counterpart, so it holds exactly what `xmp_packet` writes.
+/// Builds the document information dictionary. PDF/A requires each entry to
+/// equal its XMP counterpart, so it contains exactly what `xmp_packet`
+/// writes.
 fn info(metadata: &Metadata) -> Dictionary {
     let date = Object::string_literal(pdf_date(metadata.created));
     Dictionary::from_iter([
@@ -179,7 +185,7 @@ fn xmp_stream(metadata: &Metadata) -> Stream {
     Stream::new(dictionary, xmp_packet(metadata).into_bytes()).with_compression(false)
 }
 
-/// One property of the PDF/A extension schema that declares the Factur-X
+/// Writes one property of the PDF/A extension schema that declares the Factur-X
 /// namespace, as PDF/A requires for every property outside the predefined
 /// XMP schemas.
 fn extension_property(name: &str, description: &str) -> String {
@@ -270,7 +276,8 @@ fn icc_stream() -> Stream {
     Stream::new(dictionary, SRGB_PROFILE.to_vec())
 }
 
-/// The PDF/A output intent: the pages' DeviceRGB colours are sRGB.
+/// Builds the PDF/A output intent, which declares the pages' DeviceRGB
+/// colours to be sRGB.
 fn output_intent(profile_id: lopdf::ObjectId) -> Dictionary {
     Dictionary::from_iter([
         ("Type", Object::Name(b"OutputIntent".to_vec())),
@@ -288,7 +295,7 @@ fn output_intent(profile_id: lopdf::ObjectId) -> Dictionary {
     ])
 }
 
-/// The embedded file stream of the XML. PDF/A-3 requires its MIME type
+/// Builds the embedded file stream of the XML. PDF/A-3 requires its MIME type
 /// (`/Subtype`, where the name escapes the slash as #2F) and its
 /// modification date.
 fn embedded_file(xml: &str, modified: DateTime<Utc>) -> Stream {
@@ -305,7 +312,7 @@ fn embedded_file(xml: &str, modified: DateTime<Utc>) -> Stream {
     Stream::new(dictionary, xml.as_bytes().to_vec())
 }
 
-/// The file specification of the XML, with the associated-file relationship
+/// Builds the file specification of the XML, with the associated-file relationship
 /// `/Data` (the XML carries the invoice data that the pages show).
 fn filespec(file_id: lopdf::ObjectId) -> Dictionary {
     let streams = Dictionary::from_iter([
