@@ -293,3 +293,40 @@ fn three_decimal_currency_keeps_plain_pdf() {
         Some(journal::sha256_hex(&pdf))
     );
 }
+
+#[test]
+fn invoice_with_transparent_logo() {
+    let (dir, mut books) = books();
+    let logo = dir.path().join("logo.png");
+    let file = std::fs::File::create(&logo).unwrap();
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), 40, 20);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    let pixels: Vec<u8> = (0..40 * 20 * 4).map(|i| (i % 251) as u8).collect();
+    writer.write_image_data(&pixels).unwrap();
+    writer.finish().unwrap();
+    books
+        .set_template(&facturier::pdf::Template {
+            logo: Some(logo),
+            ..facturier::pdf::Template::default()
+        })
+        .unwrap();
+    let id = draft(&mut books, DocumentKind::Invoice, TWO_RATES);
+    books.issue(id, None).unwrap();
+
+    let text = assert_archived_facturx(&mut books, id, "logo with alpha");
+    assert!(text.contains("155,48"), "total not printed: {text}");
+    // PDF/A-3 allows a soft mask, which carries the logo's alpha channel:
+    // pdfimages lists the image and its mask.
+    let file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::fs::write(file.path(), books.pdf(id).unwrap()).unwrap();
+    let output = run_tool("pdfimages", &["-list", file.path().to_str().unwrap()]);
+    let listing = String::from_utf8(output.stdout).unwrap();
+    let types: Vec<&str> = listing
+        .lines()
+        .skip(2)
+        .filter_map(|line| line.split_whitespace().nth(2))
+        .collect();
+    assert_eq!(types, ["image", "smask"], "{listing}");
+}

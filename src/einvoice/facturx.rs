@@ -9,7 +9,9 @@
 //! edits the objects with `lopdf` (the PDF library printpdf is built on)
 //! instead. The rendered PDF already embeds subsets of its fonts, with
 //! ToUnicode maps, and uses no transparency group, no JavaScript and no
-//! encryption. What PDF/A-3b and Factur-X 1.0 still need is added here:
+//! encryption. A logo's alpha channel is a soft mask, which PDF/A-3 allows
+//! (unlike PDF/A-1). What PDF/A-3b and Factur-X 1.0 still need is added
+//! here:
 //!
 //! - an XMP metadata stream, left uncompressed as PDF/A requires, with the
 //!   PDF/A identification (part 3, conformance B), the Factur-X properties
