@@ -209,7 +209,7 @@ fn xmp_packet(metadata: &Metadata) -> String {
     let date = xmp_date(metadata.created);
     let properties = [
         extension_property("DocumentFileName", "Name of the embedded XML invoice file"),
-        extension_property("DocumentType", "INVOICE"),
+        extension_property("DocumentType", "Type of the hybrid document: INVOICE"),
         extension_property("Version", "Version of the Factur-X XML schema"),
         extension_property("ConformanceLevel", "Factur-X profile of the XML invoice"),
     ]
