@@ -1,7 +1,8 @@
 //! PDF benchmarks: `cargo bench --bench pdf`.
 //!
 //! 1. Rendering the same 20-line invoice in process (`pdf::render`).
-//! 2. Exporting 1,000 issued invoices (`Books::pdf` and a file write each).
+//! 2. Exporting 1,000 issued invoices (`Books::pdf` and a file write each),
+//!    and embedding the CII XML of one of them (`einvoice::facturx::embed`).
 //! 3. The whole `facturier pdf` process, database opening included, for an
 //!    issued invoice (archived bytes) and for a draft (fresh rendering).
 //! 4. The same invoice through reportlab (benches/reportlab_invoice.py), in
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use facturier::books::{Books, today};
 use facturier::document::{Company, DocumentKind};
+use facturier::einvoice::facturx;
 use facturier::input::parse_draft;
 use facturier::pdf::{self, Nature, Template};
 
@@ -79,6 +81,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         export_elapsed.as_secs_f64(),
         export_elapsed.as_secs_f64() * 1000.0 / EXPORTS as f64
     );
+    let (first_id, _) = numbers[0];
+    let issued_view = books.view(first_id, today())?;
+    let rendered = pdf::render(&issued_view, &company, &template, Nature::Services)?;
+    let xml = books.einvoice_xml(first_id)?;
+    let metadata = facturx::Metadata {
+        title: "Facture".to_string(),
+        created: chrono::Utc::now(),
+    };
+    let mut embeds = Vec::with_capacity(RENDERS);
+    for _ in 0..RENDERS {
+        let start = Instant::now();
+        size = facturx::embed(&rendered, &xml, &metadata)?.len();
+        embeds.push(start.elapsed());
+    }
+    report("Factur-X embedding of the CII XML", &embeds, Some(size));
     drop(books);
 
     let binary = env!("CARGO_BIN_EXE_facturier");

@@ -463,8 +463,9 @@ impl Books {
     }
 
     /// The PDF of a document: for an issued invoice or credit note, exactly
-    /// the bytes archived at issue; for anything else, a fresh rendering
-    /// with the saved template.
+    /// the bytes archived at issue, a Factur-X PDF unless its currency has
+    /// three decimals or it was issued by a version without Factur-X; for
+    /// anything else, a fresh rendering with the saved template.
     pub fn pdf(&mut self, id: DocumentId) -> Result<Vec<u8>> {
         let today = today();
         self.store.read(|tx| {

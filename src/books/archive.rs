@@ -1,17 +1,19 @@
 //! Printed documents: the template settings, rendering a document with the
 //! seller and nature it prints, and the PDF archived at issue.
 //!
-//! An invoice or credit note is rendered once, when it is issued. Its bytes
-//! and their SHA-256 go into `issued_pdfs`, whose SQLite triggers reject any
+//! An invoice or credit note is rendered once, when it is issued, as a
+//! Factur-X PDF that embeds its CII XML. Its bytes and their SHA-256 go into
+//! `issued_pdfs`, whose SQLite triggers reject any
 //! update or delete. Every later export, print or e-mail returns
 //! those bytes, so a change to the company or the template never alters a
 //! document already sent.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Transaction};
 
 use super::{DocumentView, load_company, view};
 use crate::document::{Company, DocumentId};
+use crate::einvoice::{EinvoiceError, cii, facturx};
 use crate::journal;
 use crate::pdf::{self, Nature, Template};
 use crate::store::{self, ProductNature, Result, StoreError, catalog};
@@ -71,17 +73,32 @@ pub(super) fn render(
     view: &DocumentView,
     template: &Template,
 ) -> Result<Vec<u8>> {
-    let seller = match &view.document.seller {
+    let seller = seller(tx, view)?;
+    render_for(tx, view, &seller, template)
+}
+
+/// Returns the seller a document prints: frozen at issue, else the current
+/// company.
+fn seller(tx: &Transaction<'_>, view: &DocumentView) -> Result<Company> {
+    Ok(match &view.document.seller {
         Some(seller) => seller.clone(),
         None => load_company(tx)?.unwrap_or_else(Company::default),
-    };
+    })
+}
+
+fn render_for(
+    tx: &Transaction<'_>,
+    view: &DocumentView,
+    seller: &Company,
+    template: &Template,
+) -> Result<Vec<u8>> {
     let nature = nature(tx, view)?;
-    pdf::render(view, &seller, template, nature)
+    pdf::render(view, seller, template, nature)
         .map_err(|error| StoreError::Rejected(format!("the PDF could not be rendered: {error}")))
 }
 
-/// Renders the just-issued document `id` and stores the bytes for good;
-/// returns their SHA-256 for the journal.
+/// Renders the just-issued document `id` as a Factur-X PDF and stores the
+/// bytes for good; returns their SHA-256 for the journal.
 pub(super) fn archive_issued(
     tx: &Transaction<'_>,
     id: DocumentId,
@@ -89,13 +106,48 @@ pub(super) fn archive_issued(
 ) -> Result<String> {
     let issued = view(tx, id, today)?;
     let template = load_template(tx)?;
-    let bytes = render(tx, &issued, &template)?;
+    let seller = seller(tx, &issued)?;
+    let rendered = render_for(tx, &issued, &seller, &template)?;
+    let bytes = facturx_pdf(&issued, &seller, &template, rendered)?;
     let sha256 = journal::sha256_hex(&bytes);
     tx.execute(
         "INSERT INTO issued_pdfs (document_id, bytes, sha256) VALUES (?1, ?2, ?3)",
         rusqlite::params![id, bytes, sha256],
     )?;
     Ok(sha256)
+}
+
+/// Embeds the document's CII XML in its rendered PDF, which becomes a
+/// Factur-X PDF/A-3b: the archived invoice is then both the print and the
+/// e-invoice, from the same view.
+///
+/// EN 16931 amounts have at most two decimals, so a document in a currency
+/// with three (such as the Kuwaiti dinar) has no e-invoice: its plain PDF is
+/// archived instead, and the omission is logged.
+fn facturx_pdf(
+    issued: &DocumentView,
+    seller: &Company,
+    template: &Template,
+    rendered: Vec<u8>,
+) -> Result<Vec<u8>> {
+    let xml = match cii::write(issued, seller) {
+        Ok(xml) => xml,
+        Err(EinvoiceError::TooManyDecimals(currency)) => {
+            tracing::warn!(
+                document = issued.document.id,
+                currency = currency.code(),
+                "archived without an embedded e-invoice: the currency has 3 decimals"
+            );
+            return Ok(rendered);
+        }
+        Err(error) => return Err(StoreError::Rejected(error.to_string())),
+    };
+    let metadata = facturx::Metadata {
+        title: pdf::caption(issued, seller, template.language),
+        created: Utc::now(),
+    };
+    facturx::embed(&rendered, &xml, &metadata)
+        .map_err(|error| StoreError::Rejected(error.to_string()))
 }
 
 /// Returns the archived PDF of an issued invoice or credit note, with its

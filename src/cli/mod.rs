@@ -96,8 +96,9 @@ pub enum Command {
     },
     #[command(flatten)]
     Exchange(exchange::ExchangeCommand),
-    /// Writes a document's PDF: the PDF archived at issue for an invoice or
-    /// credit note, a fresh rendering for drafts, quotes and orders.
+    /// Writes a document's PDF: for an invoice or credit note, the Factur-X
+    /// PDF (with its CII XML embedded) archived at issue; for drafts, quotes
+    /// and orders, a fresh rendering.
     Pdf {
         /// Document number, or draft id.
         number: String,

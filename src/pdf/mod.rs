@@ -110,6 +110,18 @@ pub enum PdfError {
     Font(String),
 }
 
+/// Returns the title and number a document prints on every page, such as
+/// "Facture F2026-00001": the title of its PDF metadata.
+pub fn caption(view: &DocumentView, seller: &Company, language: Language) -> String {
+    content::Printed {
+        view,
+        seller,
+        labels: labels::Labels::of(language),
+        nature: Nature::default(),
+    }
+    .page_caption()
+}
+
 /// Renders a document to PDF bytes.
 ///
 /// `seller` is the company as frozen on an issued document, or the current
