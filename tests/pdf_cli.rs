@@ -91,7 +91,7 @@ fn print_without_viewer_says_so() {
     assert!(!run.status.success());
     let error = String::from_utf8_lossy(&run.stderr);
     assert!(
-        error.contains("no system viewer could be started"),
+        error.contains("no desktop application could be started"),
         "{error}"
     );
     assert!(error.contains(".pdf"), "{error}");
