@@ -27,7 +27,7 @@ pub struct Balance {
     pub due: Option<Decimal>,
 }
 
-/// The status word stored for a document.
+/// Names the status stored for a document.
 pub fn status_word(kind: DocumentKind, status: InvoiceStatus) -> &'static str {
     match (kind, status) {
         (_, InvoiceStatus::Draft) => "draft",
@@ -114,7 +114,7 @@ pub struct StatusSums {
     pub unconverted: u64,
 }
 
-/// Sums per status of invoices (and, under "issued", credit notes) matching
+/// Sums, per status, the invoices (and, under "issued", the credit notes) matching
 /// `filter`, plus the overdue subset, in one pass over the board index.
 pub fn board_sums(
     tx: &Transaction<'_>,
