@@ -131,8 +131,8 @@ pub fn board_sums(
          WHERE (?2 IS NULL OR b.customer_id = ?2)
            AND (?3 IS NULL OR b.issue_date >= ?3) AND (?4 IS NULL OR b.issue_date <= ?4)
            AND (?5 = '' OR b.document_id IN (
-                SELECT d.id FROM documents d
-                WHERE d.number LIKE '%' || ?5 || '%' OR json_extract(d.buyer, '$.name') LIKE '%' || ?5 || '%'))
+                SELECT rowid FROM document_search
+                WHERE number LIKE '%' || ?5 || '%' OR customer LIKE '%' || ?5 || '%'))
          GROUP BY b.kind, b.status",
     )?;
     let rows = statement.query_map(
@@ -201,8 +201,8 @@ pub fn monthly_invoiced(
            AND (?2 IS NULL OR b.customer_id = ?2)
            AND (?3 IS NULL OR b.issue_date >= ?3) AND (?4 IS NULL OR b.issue_date <= ?4)
            AND (?5 = '' OR b.document_id IN (
-                SELECT d.id FROM documents d
-                WHERE d.number LIKE '%' || ?5 || '%' OR json_extract(d.buyer, '$.name') LIKE '%' || ?5 || '%'))
+                SELECT rowid FROM document_search
+                WHERE number LIKE '%' || ?5 || '%' OR customer LIKE '%' || ?5 || '%'))
          GROUP BY 1 ORDER BY 1",
     )?;
     let rows = statement.query_map(

@@ -690,7 +690,8 @@ pub fn count(tx: &Transaction<'_>, filter: &ListFilter) -> Result<usize> {
         "SELECT COUNT(*) FROM documents
          WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR customer_id = ?2)
            AND (?3 IS NULL OR issue_date >= ?3) AND (?4 IS NULL OR issue_date <= ?4)
-           AND (?5 = '' OR number LIKE '%' || ?5 || '%' OR json_extract(buyer, '$.name') LIKE '%' || ?5 || '%')",
+           AND (?5 = '' OR id IN (SELECT rowid FROM document_search
+                                   WHERE number LIKE '%' || ?5 || '%' OR customer LIKE '%' || ?5 || '%'))",
         params![
             filter.kind.map(DocumentKind::as_str),
             filter.customer_id,
@@ -721,7 +722,8 @@ pub fn list_page(
          FROM documents
          WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR customer_id = ?2)
            AND (?3 IS NULL OR issue_date >= ?3) AND (?4 IS NULL OR issue_date <= ?4)
-           AND (?5 = '' OR number LIKE '%' || ?5 || '%' OR json_extract(buyer, '$.name') LIKE '%' || ?5 || '%')
+           AND (?5 = '' OR id IN (SELECT rowid FROM document_search
+                                   WHERE number LIKE '%' || ?5 || '%' OR customer LIKE '%' || ?5 || '%'))
          ORDER BY state = 'draft' DESC, issue_date DESC, id DESC
          LIMIT ?6 OFFSET ?7",
     )?;

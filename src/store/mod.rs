@@ -26,6 +26,7 @@ use rust_decimal::Decimal;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_email_log.sql"),
+    include_str!("migrations/0003_document_search.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.
