@@ -1250,3 +1250,66 @@ fn export_pdf_writes_the_archived_bytes() {
         Some(path.display().to_string().as_str())
     );
 }
+
+#[test]
+fn settings_add_numbering_series() {
+    let mut harness = Harness::with_company(complete_company());
+    harness.send(Message::Navigate(Page::Settings));
+    let Screen::Settings(screen) = harness.app.screen() else {
+        panic!("not on settings")
+    };
+    assert_eq!(
+        screen.series().len(),
+        4,
+        "the four default series are listed"
+    );
+    assert!(harness.shows("Numbering series"));
+
+    // A pattern without the year is rejected for a yearly series.
+    for message in [
+        settings::Message::SeriesCodeChanged("Y".to_string()),
+        settings::Message::SeriesPatternChanged("Y-{N:3}".to_string()),
+        settings::Message::SeriesDefaultToggled(true),
+        settings::Message::AddSeries,
+    ] {
+        harness.send(Message::Settings(message));
+    }
+    let Screen::Settings(screen) = harness.app.screen() else {
+        panic!("left settings")
+    };
+    assert!(
+        screen.error().unwrap().contains("{YYYY}"),
+        "{:?}",
+        screen.error()
+    );
+    assert_eq!(screen.series().len(), 4);
+
+    harness.send(Message::Settings(settings::Message::SeriesPatternChanged(
+        "{YY}{N:3}".to_string(),
+    )));
+    harness.click("Add series");
+    let Screen::Settings(screen) = harness.app.screen() else {
+        panic!("left settings")
+    };
+    assert_eq!(screen.error(), None);
+    assert_eq!(screen.series().len(), 5);
+    let added = screen
+        .series()
+        .iter()
+        .find(|series| series.code == "Y")
+        .unwrap();
+    assert!(added.is_default);
+    assert!(added.yearly_reset);
+    // The new default numbers the next invoice.
+    let input = facturier::input::parse_draft(
+        r#"{"customer": {"name": "Atelier Lenoir SARL", "address": {"line1": "4 rue Neuve", "postcode": "69003", "city": "Lyon", "country": "FR"}},
+            "issue_date": "2026-03-02",
+            "lines": [{"description": "Audit", "quantity": "1", "unit_price": "10.00", "vat": {"category": "S", "rate": "20"}}]}"#,
+    )
+    .unwrap();
+    let id = harness
+        .books
+        .create_draft(DocumentKind::Invoice, &input)
+        .unwrap();
+    assert_eq!(harness.books.issue(id, None).unwrap(), "26001");
+}

@@ -46,6 +46,10 @@ pub enum Request {
     Backup(PathBuf),
     /// Fill a fresh data folder with the Northwind demo company.
     CreateDemo,
+    /// List the numbering series.
+    LoadSeries,
+    /// Add a numbering series, or change one that has numbered nothing yet.
+    SaveSeries(crate::numbering::Series),
     /// Write a document's PDF (the archived one once issued) to a file.
     ExportPdf {
         id: DocumentId,
@@ -147,6 +151,8 @@ pub enum Reply {
     BackedUp(Result<PathBuf, String>),
     /// The demo company was created; its seller identity.
     DemoCreated(Result<Company, String>),
+    /// The numbering series, after a load or a save.
+    Series(Result<Vec<crate::numbering::Series>, String>),
     /// A file was written or handed to the desktop; what to tell the user.
     Exported(Result<String, String>),
     /// A price was set; the number of unlocked drafts it repriced.
@@ -194,6 +200,16 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
         Request::LoadPriceLists => Reply::PriceLists(books.price_lists().map_err(text)),
         Request::Backup(path) => Reply::BackedUp(backup(books, &path).map(|()| path)),
         Request::CreateDemo => Reply::DemoCreated(create_demo(books)),
+        Request::LoadSeries => {
+            Reply::Series(books.store().read(crate::numbering::list).map_err(text))
+        }
+        Request::SaveSeries(series) => Reply::Series(
+            books
+                .store()
+                .write(|tx| crate::numbering::save(tx, &series))
+                .and_then(|_| books.store().read(crate::numbering::list))
+                .map_err(text),
+        ),
         Request::ExportPdf { id, path } => Reply::Exported(export_pdf(books, id, &path)),
         Request::PrintPdf(id) => Reply::Exported(print_pdf(books, id)),
         Request::ComposeEmail(id) => Reply::Exported(compose_email(books, id)),
@@ -665,6 +681,7 @@ fn failure(request: &Request, message: &str) -> Reply {
         Request::SetPrice(_) => Reply::PriceSet(Err(error)),
         Request::Backup(_) => Reply::BackedUp(Err(error)),
         Request::CreateDemo => Reply::DemoCreated(Err(error)),
+        Request::LoadSeries | Request::SaveSeries(_) => Reply::Series(Err(error)),
         Request::ExportPdf { .. } | Request::PrintPdf(_) | Request::ComposeEmail(_) => {
             Reply::Exported(Err(error))
         }

@@ -281,7 +281,7 @@ impl App {
             }
             Page::Settings => {
                 self.screen = Screen::Settings(settings::Settings::new(self.company.as_ref()));
-                Vec::new()
+                vec![Effect::Run(Request::LoadSeries)]
             }
             Page::New(kind) => {
                 self.screen = Screen::Editor(Box::new(editor::Editor::new()));

@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 
 use iced::widget::{
-    Column, button, column, container, pick_list, row, scrollable, text, text_input,
+    Column, button, checkbox, column, container, pick_list, row, scrollable, text, text_input,
 };
 use iced::{Element, Fill};
 
-use crate::document::{Address, Company};
+use crate::document::{Address, Company, DocumentKind};
 use crate::money::parse_decimal;
+use crate::numbering::Series;
 use crate::terms::PaymentTerms;
 use crate::ui::database::{Reply, Request};
 use crate::ui::i18n::Language;
@@ -281,7 +282,56 @@ pub enum Message {
     Backup,
     /// The file picked for the backup; none when the user cancelled.
     BackupPathPicked(Option<PathBuf>),
+    /// A field of the new numbering series changed.
+    SeriesCodeChanged(String),
+    SeriesPatternChanged(String),
+    SeriesKindPicked(SeriesKind),
+    SeriesYearlyResetToggled(bool),
+    SeriesDefaultToggled(bool),
+    /// Add the new numbering series.
+    AddSeries,
     Replied(Reply),
+}
+
+/// A kind of document as offered in the series form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesKind(pub DocumentKind, pub Language);
+
+impl std::fmt::Display for SeriesKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(kind_name(self.0, self.1))
+    }
+}
+
+fn kind_name(kind: DocumentKind, language: Language) -> &'static str {
+    match kind {
+        DocumentKind::Invoice => language.pick("Invoices", "Factures"),
+        DocumentKind::CreditNote => language.pick("Credit notes", "Avoirs"),
+        DocumentKind::Quote => language.pick("Quotes", "Devis"),
+        DocumentKind::Order => language.pick("Orders", "Commandes"),
+    }
+}
+
+/// The form of a new numbering series.
+#[derive(Debug)]
+struct SeriesForm {
+    code: String,
+    kind: DocumentKind,
+    pattern: String,
+    yearly_reset: bool,
+    is_default: bool,
+}
+
+impl Default for SeriesForm {
+    fn default() -> SeriesForm {
+        SeriesForm {
+            code: String::new(),
+            kind: DocumentKind::Invoice,
+            pattern: "{YYYY}-{N:5}".to_string(),
+            yearly_reset: true,
+            is_default: false,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -290,6 +340,8 @@ pub struct Settings {
     error: Option<String>,
     saved: bool,
     backup_notice: Option<String>,
+    series: Vec<Series>,
+    new_series: SeriesForm,
 }
 
 impl Settings {
@@ -301,7 +353,13 @@ impl Settings {
             error: None,
             saved: false,
             backup_notice: None,
+            series: Vec::new(),
+            new_series: SeriesForm::default(),
         }
+    }
+
+    pub fn series(&self) -> &[Series] {
+        &self.series
     }
 
     pub fn error(&self) -> Option<&str> {
@@ -361,6 +419,50 @@ impl Settings {
                 self.error = Some(error);
                 Action::None
             }
+            Message::SeriesCodeChanged(code) => {
+                self.new_series.code = code;
+                Action::None
+            }
+            Message::SeriesPatternChanged(pattern) => {
+                self.new_series.pattern = pattern;
+                Action::None
+            }
+            Message::SeriesKindPicked(SeriesKind(kind, _)) => {
+                self.new_series.kind = kind;
+                Action::None
+            }
+            Message::SeriesYearlyResetToggled(yearly_reset) => {
+                self.new_series.yearly_reset = yearly_reset;
+                Action::None
+            }
+            Message::SeriesDefaultToggled(is_default) => {
+                self.new_series.is_default = is_default;
+                Action::None
+            }
+            Message::AddSeries => {
+                let form = &self.new_series;
+                Action::Run(Request::SaveSeries(Series {
+                    id: 0,
+                    kind: form.kind,
+                    code: form.code.trim().to_string(),
+                    pattern: form.pattern.trim().to_string(),
+                    yearly_reset: form.yearly_reset,
+                    is_default: form.is_default,
+                }))
+            }
+            Message::Replied(Reply::Series(Ok(series))) => {
+                let added = series.len() > self.series.len();
+                self.series = series;
+                if added {
+                    self.new_series = SeriesForm::default();
+                }
+                self.error = None;
+                Action::None
+            }
+            Message::Replied(Reply::Series(Err(error))) => {
+                self.error = Some(error);
+                Action::None
+            }
             Message::Replied(_) => Action::None,
         }
     }
@@ -406,14 +508,81 @@ impl Settings {
             backup = backup.push(text(notice));
         }
         content = content.push(backup);
+        content = content.push(self.series_section(language));
         content = content.push(
             container(text(language.pick(
-                "Numbering series are managed from the command line for now (`facturier series list`, `facturier series set`). The PDF template and the e-mail account come with the PDF and e-mail features.",
-                "Les séries de numérotation se gèrent pour l'instant en ligne de commande (`facturier series list`, `facturier series set`). Le modèle PDF et le compte e-mail arrivent avec les fonctions PDF et e-mail.",
+                "The PDF template and the e-mail account are set from the command line for now (`facturier template set`, `facturier smtp set`).",
+                "Le modèle PDF et le compte e-mail se règlent pour l'instant en ligne de commande (`facturier template set`, `facturier smtp set`).",
             )))
             .padding(10)
             .style(container::rounded_box),
         );
         scrollable(content).height(Fill).into()
+    }
+}
+
+impl Settings {
+    /// Lists the numbering series and offers a form to add one. A series
+    /// that has numbered documents keeps its pattern, which the core checks.
+    fn series_section(&self, language: Language) -> Element<'_, Message> {
+        let mut section = Column::new()
+            .spacing(6)
+            .push(text(language.pick("Numbering series", "Séries de numérotation")).size(18));
+        for series in &self.series {
+            let mut flags = vec![if series.yearly_reset {
+                language.pick("restarts each year", "repart de 1 chaque année")
+            } else {
+                language.pick("continuous", "continue")
+            }];
+            if series.is_default {
+                flags.push(language.pick("default", "par défaut"));
+            }
+            section = section.push(text(format!(
+                "{}  ·  {}  ·  {}  ·  {}",
+                series.code,
+                kind_name(series.kind, language),
+                series.pattern,
+                flags.join(", ")
+            )));
+        }
+        let kinds: Vec<SeriesKind> = [
+            DocumentKind::Invoice,
+            DocumentKind::CreditNote,
+            DocumentKind::Quote,
+            DocumentKind::Order,
+        ]
+        .into_iter()
+        .map(|kind| SeriesKind(kind, language))
+        .collect();
+        let form = &self.new_series;
+        section = section.push(
+            row![
+                text_input(language.pick("Code", "Code"), &form.code)
+                    .on_input(Message::SeriesCodeChanged)
+                    .width(80),
+                pick_list(
+                    kinds,
+                    Some(SeriesKind(form.kind, language)),
+                    Message::SeriesKindPicked
+                ),
+                text_input("F{YYYY}-{N:5}", &form.pattern)
+                    .on_input(Message::SeriesPatternChanged)
+                    .width(180),
+                checkbox(form.yearly_reset)
+                    .label(language.pick("Restart each year", "Repartir de 1 chaque année"))
+                    .on_toggle(Message::SeriesYearlyResetToggled),
+                checkbox(form.is_default)
+                    .label(language.pick(
+                        "Use for new documents",
+                        "Utiliser pour les nouveaux documents"
+                    ))
+                    .on_toggle(Message::SeriesDefaultToggled),
+                button(text(language.pick("Add series", "Ajouter la série")))
+                    .on_press(Message::AddSeries),
+            ]
+            .spacing(8)
+            .align_y(iced::Center),
+        );
+        section.into()
     }
 }
