@@ -223,7 +223,7 @@ fn check(path: &Path, thorough: bool) -> std::result::Result<(), FileProblem> {
     });
     let (verdict, found) = match checked {
         Ok(checked) => checked,
-        // Another process holding a lock past the timeout says nothing about
+        // Another process holding a lock past the timeout tells nothing about
         // the file, so the check is left to the next open.
         Err(error) if is_busy(&error) => {
             tracing::warn!(%error, "database busy, integrity check skipped");

@@ -399,7 +399,7 @@ impl Books {
 
     /// Sums, per issue month from `from` on, the invoiced totals including
     /// VAT in the company currency, credit notes deducted and drafts left
-    /// out; `filter.kind` is ignored so that credit notes always count.
+    /// out. `filter.kind` is ignored, because credit notes always count.
     pub fn monthly_invoiced(
         &mut self,
         filter: &ListFilter,
@@ -444,7 +444,7 @@ impl Books {
 
     // Printed documents ---------------------------------------------------
 
-    /// The PDF template settings, or the defaults when none are saved.
+    /// Returns the PDF template settings, or the defaults when none are saved.
     pub fn template(&mut self) -> Result<Template> {
         self.store.read(archive::load_template)
     }
@@ -488,7 +488,7 @@ impl Books {
         })
     }
 
-    /// The SHA-256 of the PDF archived at issue, when there is one.
+    /// Returns the SHA-256 of the PDF archived at issue, when there is one.
     pub fn archived_pdf_sha256(&mut self, id: DocumentId) -> Result<Option<String>> {
         Ok(self
             .store
@@ -510,7 +510,7 @@ impl Books {
         Ok(())
     }
 
-    /// The e-mail of an issued document with its PDF attached, to `to`, or
+    /// Builds the e-mail of an issued document with its PDF attached, to `to`, or
     /// to the customer's address when `to` is empty.
     pub fn email_message(&mut self, id: DocumentId, to: &[String]) -> Result<Outgoing> {
         let pdf = self.pdf(id)?;
@@ -616,7 +616,7 @@ impl Books {
         }
     }
 
-    /// Every sending attempt of a document, oldest first.
+    /// Lists every sending attempt of a document, oldest first.
     pub fn email_log(&mut self, id: DocumentId) -> Result<Vec<mail::EmailLogEntry>> {
         self.store.read(|tx| mail::entries(tx, id))
     }

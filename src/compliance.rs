@@ -16,7 +16,7 @@ use crate::vat::VatCategory;
 pub enum Severity {
     /// Issuing is refused until it is fixed.
     Blocking,
-    /// Issuing is allowed; the user is told.
+    /// Issuing is allowed, and the user sees the warning.
     Warning,
 }
 
@@ -26,7 +26,7 @@ pub struct Finding {
     pub severity: Severity,
     /// Stable identifier of the mention, such as "seller.siren".
     pub code: &'static str,
-    /// What is missing and how to fix it, in plain words.
+    /// Message naming what is missing and how to fix it, in plain words.
     pub message: String,
 }
 
@@ -221,8 +221,8 @@ fn check_terms(
     }
 }
 
-/// The blocking findings, joined into one message, or `None` when there is
-/// none.
+/// Joins the blocking findings into one message, or returns `None` when
+/// there is none.
 pub fn blocking_message(findings: &[Finding]) -> Option<String> {
     let blocking: Vec<&str> = findings
         .iter()

@@ -241,7 +241,7 @@ impl Currency {
 }
 
 impl Default for Currency {
-    /// The euro, the currency of a French company unless it says otherwise.
+    /// The euro, the currency of a French company unless its settings name another.
     fn default() -> Self {
         Currency::EUR
     }
@@ -286,7 +286,7 @@ pub enum MoneyError {
     },
 }
 
-/// How a user writes numbers. JSON and CSV exchange files use `Plain`.
+/// Number style a user writes in. JSON and CSV exchange files use `Plain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NumberStyle {

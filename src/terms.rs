@@ -8,7 +8,7 @@ use std::fmt;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-/// How the due date follows from the invoice date.
+/// Rule that gives the due date from the invoice date.
 ///
 /// French practice writes "45 jours fin de mois" for two different rules, so
 /// both are separate variants: `DaysThenEndOfMonth` (add 45 days, then go to
@@ -115,7 +115,7 @@ impl fmt::Display for PaymentTerms {
     }
 }
 
-/// The last day of the month that contains `date`.
+/// Returns the last day of the month that contains `date`.
 pub fn end_of_month(date: NaiveDate) -> NaiveDate {
     let first = date.with_day(1).unwrap_or(date);
     first

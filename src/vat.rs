@@ -55,14 +55,14 @@ impl VatCategory {
             .ok_or_else(|| VatError::UnknownCategory(code.to_string()))
     }
 
-    /// Whether EN 16931 requires an exemption reason text or code (BR-E-10,
+    /// Tells whether EN 16931 requires an exemption reason text or code (BR-E-10,
     /// BR-AE-10, BR-IC-10, BR-G-10, BR-O-10) for this category.
     pub fn requires_exemption_reason(self) -> bool {
         !matches!(self, VatCategory::S | VatCategory::Z)
     }
 
-    /// The exemption code (VATEX list) and French legal wording proposed by
-    /// default for a category, when the user gives none.
+    /// Returns the exemption code (VATEX list) and French legal wording
+    /// proposed by default for a category, when the user gives none.
     pub fn default_exemption(self) -> Option<(&'static str, &'static str)> {
         match self {
             VatCategory::S | VatCategory::Z => None,
@@ -117,7 +117,7 @@ impl Vat {
         }
     }
 
-    /// A zero-rate treatment with the default exemption wording of its category.
+    /// Builds a zero-rate treatment with the default exemption wording of its category.
     pub fn exempt(category: VatCategory) -> Vat {
         let (code, reason) = category.default_exemption().unzip();
         Vat {
@@ -160,7 +160,7 @@ impl Vat {
         Ok(self)
     }
 
-    /// The key of a VAT breakdown group (BG-23): category and rate.
+    /// Returns the key of a VAT breakdown group (BG-23): category and rate.
     pub fn group_key(&self) -> (VatCategory, Decimal) {
         (self.category, self.rate.normalize())
     }

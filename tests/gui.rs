@@ -1228,14 +1228,15 @@ fn export_pdf_writes_the_archived_bytes() {
     assert!(harness.editor().opened().unwrap().view.document.issued);
     let path = harness._dir.path().join("exported.pdf");
 
-    // The button asks where to save, proposing the invoice number.
+    // The button opens the save dialog, proposing the invoice number.
     let effects = harness
         .app
         .handle(Message::Editor(editor::Message::ExportPdf));
     let [Effect::PickPdfPath(name)] = effects.as_slice() else {
         panic!("expected the save dialog, got {effects:?}");
     };
-    assert!(name.starts_with('F') && name.ends_with(".pdf"), "{name}");
+    assert!(name.starts_with('F'), "{name}");
+    assert!(name.ends_with(".pdf"), "{name}");
 
     harness.edit(editor::Message::PdfPathPicked(Some(path.clone())));
     let written = std::fs::read(&path).unwrap();

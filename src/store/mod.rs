@@ -218,7 +218,7 @@ impl Store {
         })
     }
 
-    /// Runs read-only `operation` in one DEFERRED transaction, so it sees one
+    /// Runs read-only `operation` in one DEFERRED transaction, so it reads one
     /// consistent snapshot.
     pub fn read<T>(
         &mut self,
