@@ -1,7 +1,7 @@
 //! Payments: the status always follows total − Σ payments; a correction is
 //! checked without the payment it replaces; an overpayment is rejected.
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use common::{Fixture, cli_folder, cli_issue, dec, fails, invoice_json, json, line, ok};

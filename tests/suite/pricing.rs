@@ -1,6 +1,6 @@
 //! Catalogue prices, price lists and the price lock, from quote to invoice.
 
-mod common;
+use crate::common;
 
 use common::{Fixture, dec};
 use facturier::books::today;

@@ -11,7 +11,7 @@
 // tests themselves do.
 #![allow(clippy::unwrap_used)]
 
-mod pdf_common;
+use crate::pdf_common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

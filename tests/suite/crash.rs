@@ -2,7 +2,7 @@
 //! moments; the reopened file has no gap, no duplicate and no half-written
 //! document.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 use std::thread;

@@ -1,7 +1,7 @@
 //! The command line as automation uses it: the documented JSON in and out,
 //! errors on stderr with a non-zero exit.
 
-mod common;
+use crate::common;
 
 use common::{cli_folder, fails, json, ok, run, write_file};
 

@@ -4,7 +4,7 @@
 // tests themselves do.
 #![allow(clippy::unwrap_used)]
 
-mod pdf_common;
+use crate::pdf_common;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Gapless numbering: numbers only at issue, in date order, never twice,
 //! restarting each year when the series resets yearly.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Barrier};
 use std::thread;

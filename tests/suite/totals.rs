@@ -2,7 +2,7 @@
 //! discounts in the right order, header sums from rounded lines. Each case is
 //! checked through the core computation and through `invoice show --json`.
 
-mod common;
+use crate::common;
 
 use common::{cli_folder, cli_issue, dec, json, line};
 use facturier::calc::compute;

@@ -1,7 +1,7 @@
 //! Due dates from payment terms, and calendar dates that no time zone or
 //! repeated saving can shift.
 
-mod common;
+use crate::common;
 
 use common::{cli_folder, invoice_json, json, line, ok, run_with_env, write_file};
 

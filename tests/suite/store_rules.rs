@@ -2,7 +2,7 @@
 //! even for a client that bypasses the application, and `verify` reports
 //! every break it finds.
 
-mod common;
+use crate::common;
 
 use common::{Fixture, cli_folder, cli_issue, invoice_json, line, run};
 use rusqlite::Connection;

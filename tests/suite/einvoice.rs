@@ -7,7 +7,7 @@
 //! lxml and pikepdf, which `.ci/run` installs. A missing validator fails
 //! these tests instead of skipping them.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

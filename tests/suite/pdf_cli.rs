@@ -5,7 +5,7 @@
 // tests themselves do.
 #![allow(clippy::unwrap_used)]
 
-mod pdf_common;
+use crate::pdf_common;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,7 +1,7 @@
 //! Credit notes, frozen invoices and the figures that must leave cancelled
 //! invoices out.
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use common::{

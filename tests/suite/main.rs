@@ -1,0 +1,32 @@
+//! The integration tests, gathered in one test binary.
+//!
+//! Each module below is one area of the product. They share one binary
+//! because every test binary links the whole application: one link instead
+//! of two dozen keeps the debug build small and quick.
+
+mod common;
+mod pdf_common;
+
+mod backup;
+mod cli;
+mod cli_data;
+mod crash;
+mod credit_notes;
+mod dates;
+mod einvoice;
+mod exchange;
+mod facturx;
+#[cfg(feature = "gui")]
+mod gui;
+mod northwind;
+mod numbering;
+mod payments;
+mod pdf_archive;
+mod pdf_cli;
+mod pdf_documents;
+mod pdf_email;
+mod pdf_glyphs;
+mod pdf_pagination;
+mod pricing;
+mod store_rules;
+mod totals;
