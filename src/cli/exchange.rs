@@ -137,6 +137,7 @@ pub fn run(command: ExchangeCommand, data_dir: &Path) -> Result<(), String> {
                     StyleArg::English => NumberStyle::English,
                 }),
                 mapping: parse_mapping(&mapping)?,
+                columns: None,
                 price_list,
             };
             import(data_dir, what, &file, &options, skip_invalid, dry_run)
@@ -266,6 +267,12 @@ fn print_report(report: &ImportReport) {
         match number {
             Some(number) => println!("  {key} -> {number}"),
             None => println!("  {key} -> draft"),
+        }
+    }
+    for (key, _, number) in &report.present {
+        match number {
+            Some(number) => println!("  {key} already imported as {number}"),
+            None => println!("  {key} already imported as a draft"),
         }
     }
 }
