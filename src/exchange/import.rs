@@ -154,8 +154,8 @@ pub struct Analysis {
     pub records: Vec<Record>,
     /// Every invalid row, in file order.
     pub errors: Vec<RowError>,
-    /// What importing the valid records would do to the books as they are
-    /// now, found by the trial import that was rolled back.
+    /// Outcome of importing the valid records into the books as they are
+    /// now, from the trial import that was rolled back.
     pub expected: ImportReport,
 }
 
@@ -1294,9 +1294,9 @@ impl ApplyState {
 }
 
 /// Finds the document that an earlier import created from the same document
-/// key for the same customer and kind, or, failing that, a document of these
-/// books numbered with the key (a file exported from these books), and
-/// returns its id and number.
+/// key for the same customer and kind. Failing that, it finds a document of
+/// these books numbered with the key, as in a file exported from these
+/// books. Returns the document's id and number.
 fn find_imported(
     batch: &Batch<'_, '_>,
     record: &DocumentRecord,

@@ -586,7 +586,7 @@ fn catalogue_lines_take_the_price_list() {
     assert_eq!(view.totals.tax_exclusive_total, dec!(50.00));
 }
 
-/// Issues an invoice to Nordlicht GmbH with lines at two VAT rates, an
+/// Issues an invoice to Nordlicht SARL with lines at two VAT rates, an
 /// exempt line, a base quantity, both kinds of line discount, and
 /// document-level allowances and charges with and without VAT.
 fn invoice_with_allowances(books: &mut Books) -> i64 {

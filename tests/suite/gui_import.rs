@@ -23,7 +23,7 @@ use crate::common;
 
 /// The app on books in a temporary folder. Requests run synchronously in
 /// the order the app sends them, as the database thread would; the other
-/// effects (file dialogs) are kept for the test to answer.
+/// effects (file dialogs) are kept for the test to handle.
 struct Harness {
     app: App,
     books: Books,
@@ -116,7 +116,7 @@ impl Harness {
         self.view().find(text).is_ok()
     }
 
-    /// Returns the file dialog the last action opened, and forgets it.
+    /// Removes and returns the file dialog that the last action opened.
     fn take_dialog(&mut self) -> Effect {
         assert_eq!(self.dialogs.len(), 1, "{:?}", self.dialogs);
         self.dialogs.remove(0)
@@ -129,7 +129,7 @@ impl Harness {
     }
 }
 
-/// A customers file as a French spreadsheet saves it: UTF-8 with a
+/// Returns a customers file as a French spreadsheet saves it: UTF-8 with a
 /// byte-order mark, `;` separators, a quoted field holding a `;` and a line
 /// break, and one row (line 3) with an unknown country.
 fn customers_file() -> Vec<u8> {
@@ -517,7 +517,7 @@ fn app_export_matches_cli_export() {
         let lines = String::from_utf8(written).unwrap().lines().count();
         assert_eq!(*rows, lines - 1, "{what}");
     }
-    // The lines export holds both lines and the charge row.
+    // The lines export contains both lines and the charge row.
     let Screen::Export(_) = harness.app.screen() else {
         panic!("expected the exports screen");
     };

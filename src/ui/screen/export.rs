@@ -62,7 +62,7 @@ fn file_name(kind: ExportKind, from: NaiveDate, to: NaiveDate) -> String {
     format!("{name}-{from}-{to}.csv")
 }
 
-/// Whether an export covers a period of issue dates.
+/// Returns whether an export covers a period of issue dates.
 fn has_period(kind: ExportKind) -> bool {
     !matches!(kind, ExportKind::Customers | ExportKind::Products)
 }

@@ -426,11 +426,30 @@ impl Import {
                 .align_y(iced::Center),
             );
         }
+        mapping = mapping.push(self.required_notes(language));
+        let missing = self.missing_fields();
+        let can_preview = missing.is_empty() && !self.busy;
+        mapping
+            .push(
+                row![
+                    button(text(language.pick("Cancel", "Annuler"))).on_press(Message::Cancel),
+                    button(text(language.pick("Preview", "Aperçu")))
+                        .style(button::primary)
+                        .on_press_maybe(can_preview.then_some(Message::ShowPreview)),
+                ]
+                .spacing(8),
+            )
+            .into()
+    }
+
+    /// Lists the required fields, and those that no column is mapped to.
+    fn required_notes(&self, language: Language) -> Column<'_, Message> {
+        let required = self.kind.required();
         let required_names: Vec<&str> = required
             .iter()
             .map(|field| field_label(*field, language))
             .collect();
-        mapping = mapping.push(text(format!(
+        let mut notes = Column::new().spacing(6).push(text(format!(
             "{} {}",
             language.pick("* Required:", "* Obligatoire :"),
             required_names.join(", ")
@@ -441,7 +460,7 @@ impl Import {
                 .iter()
                 .map(|field| field_label(*field, language))
                 .collect();
-            mapping = mapping.push(
+            notes = notes.push(
                 container(text(format!(
                     "{} {}",
                     language.pick(
@@ -455,18 +474,7 @@ impl Import {
                 .style(container::danger),
             );
         }
-        let can_preview = missing.is_empty() && !self.busy;
-        mapping
-            .push(
-                row![
-                    button(text(language.pick("Cancel", "Annuler"))).on_press(Message::Cancel),
-                    button(text(language.pick("Preview", "Aperçu")))
-                        .style(button::primary)
-                        .on_press_maybe(can_preview.then_some(Message::ShowPreview)),
-                ]
-                .spacing(8),
-            )
-            .into()
+        notes
     }
 
     fn preview_view(&self, language: Language) -> Element<'_, Message> {
@@ -586,7 +594,7 @@ impl Import {
     }
 }
 
-/// Returns the bilingual label of a field, with its key for reference.
+/// Returns the label of a field in `language`.
 pub fn field_label(field: Field, language: Language) -> &'static str {
     let (english, french) = match field {
         Field::Name => ("Name", "Nom"),
