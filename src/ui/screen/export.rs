@@ -218,9 +218,13 @@ impl Export {
             content = content.push(
                 row![
                     text(language.pick("Issued from", "Émis du")),
-                    text_input("2026-01-01", &self.from).on_input(Message::FromChanged),
+                    text_input("2026-01-01", &self.from)
+                        .on_input(Message::FromChanged)
+                        .width(160),
                     text(language.pick("to", "au")),
-                    text_input("2026-12-31", &self.to).on_input(Message::ToChanged),
+                    text_input("2026-12-31", &self.to)
+                        .on_input(Message::ToChanged)
+                        .width(160),
                 ]
                 .spacing(8)
                 .align_y(iced::Center),

@@ -432,7 +432,9 @@ impl Import {
         mapping
             .push(
                 row![
-                    button(text(language.pick("Cancel", "Annuler"))).on_press(Message::Cancel),
+                    button(text(language.pick("Cancel", "Annuler")))
+                        .style(button::secondary)
+                        .on_press(Message::Cancel),
                     button(text(language.pick("Preview", "Aperçu")))
                         .style(button::primary)
                         .on_press_maybe(can_preview.then_some(Message::ShowPreview)),
@@ -499,11 +501,15 @@ impl Import {
             preview = preview.push(
                 text(format!(
                     "{} ({})",
-                    language.pick("Invalid rows", "Lignes invalides"),
+                    language.pick("Errors", "Erreurs"),
                     analysis.errors.len()
                 ))
                 .style(text::danger),
             );
+            preview = preview.push(text(language.pick(
+                "Correct these rows in the file and choose it again, or import without them.",
+                "Corrigez ces lignes dans le fichier et choisissez-le à nouveau, ou importez sans elles.",
+            )));
             for error in &analysis.errors {
                 preview = preview.push(text(error_text(error, language)));
             }
@@ -520,6 +526,7 @@ impl Import {
                         language.pick("Import, skipping the", "Importer en ignorant les"),
                         language.pick("reported rows", "lignes signalées"),
                     )))
+                    .style(button::secondary)
                     .on_press_maybe(
                         self.can_import_skipping()
                             .then_some(Message::ImportSkipping)
@@ -527,8 +534,11 @@ impl Import {
                     button(text(
                         language.pick("Back to columns", "Retour aux colonnes")
                     ))
+                    .style(button::secondary)
                     .on_press(Message::BackToMapping),
-                    button(text(language.pick("Cancel", "Annuler"))).on_press(Message::Cancel),
+                    button(text(language.pick("Cancel", "Annuler")))
+                        .style(button::secondary)
+                        .on_press(Message::Cancel),
                 ]
                 .spacing(8),
             )
@@ -586,6 +596,7 @@ impl Import {
                 button(text(
                     language.pick("Import another file", "Importer un autre fichier")
                 ))
+                .style(button::secondary)
                 .on_press(Message::StartOver),
             ]
             .spacing(8),
