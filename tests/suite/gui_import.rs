@@ -608,3 +608,55 @@ fn customers_and_catalogue_open_wizard() {
     harness.send(Message::Catalogue(catalogue::Message::ImportCsv));
     assert_eq!(harness.import().kind(), ImportKind::Products);
 }
+
+#[test]
+fn wizard_documents_found_on_reimport() {
+    let mut harness = Harness::new();
+    let customers = harness.write("clients.csv", &customers_file());
+    harness.send(Message::Navigate(Page::Import(ImportKind::Customers)));
+    harness.wizard(import::Message::FilePicked(Some(customers)));
+    harness.wizard(import::Message::ShowPreview);
+    harness.wizard(import::Message::ImportSkipping);
+
+    let documents = harness.write(
+        "factures.csv",
+        "Numéro;Client;Date;Statut;Désignation;Quantité;Prix unitaire HT;TVA;allowance_charge;amount\n\
+         F-17;Boulangerie Dupont;02/03/2026;émise;Pain;12;3,40;5,5;;\n\
+         F-17;Boulangerie Dupont;02/03/2026;émise;Remise fidélité;;;5,5;allowance;2,04\n"
+            .as_bytes(),
+    );
+    for round in 0..2 {
+        harness.send(Message::Navigate(Page::Import(ImportKind::Documents)));
+        harness.wizard(import::Message::FilePicked(Some(documents.clone())));
+        harness.wizard(import::Message::ShowPreview);
+        assert_eq!(harness.import().step(), Step::Preview);
+        assert!(harness.shows("F-17"));
+        assert!(harness.shows("2026-03-02"));
+        let expected = harness.import().analysis().unwrap().expected.clone();
+        if round == 0 {
+            assert_eq!(expected.created, 1);
+        } else {
+            assert_eq!(expected.created, 0);
+            assert_eq!(expected.present.len(), 1);
+            assert!(harness.shows(
+                "Importing will give: 0 new, 0 updated, 1 unchanged, 1 document(s) already imported, not created again."
+            ));
+        }
+        harness.wizard(import::Message::ImportAll);
+        assert_eq!(harness.import().step(), Step::Done);
+    }
+    let report = harness.import().report().unwrap().clone();
+    let (key, id, number) = &report.present[0];
+    assert_eq!(key, "F-17");
+    assert!(harness.shows(&format!(
+        "F-17: already imported as {}",
+        number.clone().unwrap()
+    )));
+    let listed = harness.books.list(&Default::default(), today()).unwrap();
+    assert_eq!(listed.len(), 1);
+    let view = harness.books.view(*id, today()).unwrap();
+    assert_eq!(view.document.content.allowances.len(), 1);
+    assert_eq!(view.totals.line_net_total, dec!(40.80));
+    assert_eq!(view.totals.allowance_total, dec!(2.04));
+    assert_eq!(view.totals.tax_exclusive_total, dec!(38.76));
+}
