@@ -22,8 +22,8 @@ use rust_decimal_macros::dec;
 use crate::common;
 
 /// The app on books in a temporary folder. Requests run synchronously in
-/// the order the app sends them, as the database thread would; the other
-/// effects (file dialogs) are kept for the test to handle.
+/// the order the app sends them, as the database thread would. The other
+/// effects, the file dialogs, are kept for the test to handle.
 struct Harness {
     app: App,
     books: Books,
@@ -466,11 +466,11 @@ fn export_in_app(harness: &mut Harness, kind: ExportKind, french: bool, name: &s
     path
 }
 
-fn cli_export(data_dir: &Path, what: &str, french: bool, output: &Path) -> Vec<u8> {
+fn cli_export(data_dir: &Path, command: &str, french: bool, output: &Path) -> Vec<u8> {
     let output_arg = output.to_str().unwrap();
     let mut args = vec![
         "export",
-        what,
+        command,
         "--from",
         "2026-01-01",
         "--to",
@@ -494,20 +494,20 @@ fn app_export_matches_cli_export() {
         (ExportKind::Invoices, "invoices", false),
         (ExportKind::Vat, "vat", true),
     ];
-    for (kind, what, french) in cases {
-        let path = export_in_app(&mut harness, kind, french, &format!("app-{what}.csv"));
+    for (kind, command, french) in cases {
+        let path = export_in_app(&mut harness, kind, french, &format!("app-{command}.csv"));
         let written = std::fs::read(&path).unwrap();
         let data_dir = harness.dir.path().to_path_buf();
         let expected = cli_export(
             &data_dir,
-            what,
+            command,
             french,
-            &data_dir.join(format!("cli-{what}.csv")),
+            &data_dir.join(format!("cli-{command}.csv")),
         );
         assert_eq!(
             String::from_utf8(written.clone()).unwrap(),
             String::from_utf8(expected).unwrap(),
-            "{what}"
+            "{command}"
         );
         let Screen::Export(screen) = harness.app.screen() else {
             panic!("expected the exports screen");
@@ -515,7 +515,7 @@ fn app_export_matches_cli_export() {
         let (shown, rows) = screen.written().unwrap();
         assert_eq!(shown, &path);
         let lines = String::from_utf8(written).unwrap().lines().count();
-        assert_eq!(*rows, lines - 1, "{what}");
+        assert_eq!(*rows, lines - 1, "{command}");
     }
     // The lines export contains both lines and the charge row.
     let Screen::Export(_) = harness.app.screen() else {
