@@ -77,6 +77,11 @@ pub enum ExchangeCommand {
         /// such as code, name, price, vat_rate; empty to ignore the header).
         #[arg(long = "map", value_name = "HEADER=COLUMN")]
         mapping: Vec<String>,
+        /// The column of each CSV column in file order, comma-separated,
+        /// such as "code,name,,vat_rate" (empty to ignore a column). It
+        /// replaces header recognition and --map.
+        #[arg(long, value_name = "COLUMNS", conflicts_with = "mapping")]
+        columns: Option<String>,
     },
     /// Exports documents issued in a period, or customers or products, to CSV.
     Export {
@@ -123,6 +128,7 @@ pub fn run(command: ExchangeCommand, data_dir: &Path) -> Result<(), String> {
             numbers,
             separator,
             mapping,
+            columns,
         } => {
             let options = ImportOptions {
                 encoding: encoding.map(|encoding| match encoding {
@@ -137,6 +143,7 @@ pub fn run(command: ExchangeCommand, data_dir: &Path) -> Result<(), String> {
                     StyleArg::English => NumberStyle::English,
                 }),
                 mapping: parse_mapping(&mapping)?,
+                columns: columns.as_deref().map(parse_columns).transpose()?,
                 price_list,
             };
             import(data_dir, what, &file, &options, skip_invalid, dry_run)
@@ -177,6 +184,32 @@ fn parse_separator(text: &str) -> Result<u8, String> {
     }
 }
 
+/// Reads a column name such as `price`, or an empty name for none.
+fn parse_field(name: &str) -> Result<Option<exchange::Field>, ()> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_value(serde_json::Value::from(name))
+        .map(Some)
+        .map_err(|_| ())
+}
+
+fn parse_columns(text: &str) -> Result<Vec<Option<exchange::Field>>, String> {
+    text.split(',')
+        .enumerate()
+        .map(|(index, name)| {
+            parse_field(name).map_err(|()| {
+                format!(
+                    "--columns: \"{}\" (column {}) is not a column name such as code, name, price or vat_rate",
+                    name.trim(),
+                    index + 1
+                )
+            })
+        })
+        .collect()
+}
+
 fn parse_mapping(
     entries: &[String],
 ) -> Result<std::collections::BTreeMap<String, Option<exchange::Field>>, String> {
@@ -185,15 +218,9 @@ fn parse_mapping(
         let (header, column) = entry.split_once('=').ok_or_else(|| {
             format!("--map \"{entry}\": write HEADER=COLUMN, such as --map \"Prix HT=price\"")
         })?;
-        let field = if column.trim().is_empty() {
-            None
-        } else {
-            Some(
-                serde_json::from_value(serde_json::Value::from(column.trim())).map_err(|_| {
-                    format!("--map \"{entry}\": \"{column}\" is not a column name such as code, name, price or vat_rate")
-                })?,
-            )
-        };
+        let field = parse_field(column).map_err(|()| {
+            format!("--map \"{entry}\": \"{column}\" is not a column name such as code, name, price or vat_rate")
+        })?;
         mapping.insert(header.trim().to_string(), field);
     }
     Ok(mapping)
@@ -266,6 +293,12 @@ fn print_report(report: &ImportReport) {
         match number {
             Some(number) => println!("  {key} -> {number}"),
             None => println!("  {key} -> draft"),
+        }
+    }
+    for (key, _, number) in &report.present {
+        match number {
+            Some(number) => println!("  {key} already imported as {number}"),
+            None => println!("  {key} already imported as a draft"),
         }
     }
 }

@@ -224,9 +224,43 @@ fn invoices(
     Ok(())
 }
 
-// NOTE: document-level allowances and charges (BG-20, BG-21) are not in
-// this export, so importing it back drops them; the invoices export carries
-// the totals that include them.
+/// Columns of the lines export: the document import's column names, so the
+/// file reads back as a documents import.
+const LINE_COLUMNS: [&str; 29] = [
+    "document",
+    "kind",
+    "status",
+    "issue_date",
+    "delivery_date",
+    "customer",
+    "customer_siren",
+    "customer_vat_id",
+    "currency",
+    "purchase_order_ref",
+    "note",
+    "line",
+    "allowance_charge",
+    "product_code",
+    "description",
+    "quantity",
+    "unit",
+    "unit_price",
+    "base_quantity",
+    "discount_percent",
+    "discount_amount",
+    "net_amount",
+    "amount",
+    "percent",
+    "reason_code",
+    "vat_category",
+    "vat_rate",
+    "exemption_code",
+    "exemption_reason",
+];
+
+/// Writes one row per line of each issued invoice and credit note, then
+/// one row per document-level allowance (BG-20) and charge (BG-21), marked
+/// in `allowance_charge`, with its reason in `description`.
 fn lines(
     books: &mut Books,
     from: NaiveDate,
@@ -234,36 +268,26 @@ fn lines(
     writer: &mut Writer,
     dialect: CsvDialect,
 ) -> Result<()> {
-    write_row(
-        writer,
-        [
-            "document",
-            "kind",
-            "status",
-            "issue_date",
-            "customer",
-            "customer_siren",
-            "customer_vat_id",
-            "currency",
-            "line",
-            "product_code",
-            "description",
-            "quantity",
-            "unit",
-            "unit_price",
-            "discount_percent",
-            "discount_amount",
-            "net_amount",
-            "vat_category",
-            "vat_rate",
-            "exemption_reason",
-        ],
-    )?;
+    write_row(writer, LINE_COLUMNS)?;
     let today = crate::books::today();
     for row in issued_documents(books, from, to)? {
         let view = books.view(row.id, today)?;
         let document = &view.document;
-        let buyer = &document.header.buyer;
+        let header = &document.header;
+        let buyer = &header.buyer;
+        let document_columns = [
+            document.number.clone().unwrap_or_default(),
+            header.kind.as_str().to_string(),
+            "issued".to_string(),
+            date_text(header.issue_date),
+            date_text(header.delivery_date),
+            buyer.name.clone(),
+            buyer.siren.clone().unwrap_or_default(),
+            buyer.vat_id.clone().unwrap_or_default(),
+            header.currency.code().to_string(),
+            header.purchase_order_ref.clone().unwrap_or_default(),
+            header.note.clone().unwrap_or_default(),
+        ];
         for (index, line) in document.content.lines.iter().enumerate() {
             let (percent, amount) = match line.discount {
                 Some(LineDiscount::Percent(percent)) => (dialect.number(percent), String::new()),
@@ -276,34 +300,85 @@ fn lines(
                 .get(index)
                 .map(|amounts| dialect.number(amounts.net_amount))
                 .unwrap_or_default();
+            let line_columns = [
+                (index + 1).to_string(),
+                String::new(),
+                line.item_code.clone().unwrap_or_default(),
+                line.description.clone(),
+                dialect.number(line.quantity),
+                line.unit.clone(),
+                dialect.number(line.unit_price),
+                dialect.number(line.base_quantity),
+                percent,
+                amount,
+                net_amount,
+                String::new(),
+                String::new(),
+                String::new(),
+            ];
+            let vat_columns = vat_columns(Some(&line.vat), dialect);
             write_row(
                 writer,
-                [
-                    document.number.clone().unwrap_or_default(),
-                    document.header.kind.as_str().to_string(),
-                    "issued".to_string(),
-                    date_text(document.header.issue_date),
-                    buyer.name.clone(),
-                    buyer.siren.clone().unwrap_or_default(),
-                    buyer.vat_id.clone().unwrap_or_default(),
-                    document.header.currency.code().to_string(),
-                    (index + 1).to_string(),
-                    line.item_code.clone().unwrap_or_default(),
-                    line.description.clone(),
-                    dialect.number(line.quantity),
-                    line.unit.clone(),
-                    dialect.number(line.unit_price),
-                    percent,
-                    amount,
-                    net_amount,
-                    line.vat.category.code().to_string(),
-                    dialect.number(line.vat.rate),
-                    line.vat.exemption_reason.clone().unwrap_or_default(),
-                ],
+                document_columns
+                    .iter()
+                    .chain(&line_columns)
+                    .chain(&vat_columns),
             )?;
+        }
+        let entries = [
+            ("allowance", &document.content.allowances),
+            ("charge", &document.content.charges),
+        ];
+        for (marker, list) in entries {
+            for entry in list {
+                let entry_columns = [
+                    String::new(),
+                    marker.to_string(),
+                    String::new(),
+                    entry.reason.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    entry
+                        .amount
+                        .map(|amount| dialect.number(amount))
+                        .unwrap_or_default(),
+                    entry
+                        .percent
+                        .map(|percent| dialect.number(percent))
+                        .unwrap_or_default(),
+                    entry.reason_code.clone().unwrap_or_default(),
+                ];
+                let vat_columns = vat_columns(entry.vat.as_ref(), dialect);
+                write_row(
+                    writer,
+                    document_columns
+                        .iter()
+                        .chain(&entry_columns)
+                        .chain(&vat_columns),
+                )?;
+            }
         }
     }
     Ok(())
+}
+
+/// Returns the VAT category, rate, exemption code and exemption reason
+/// columns, all empty without VAT.
+fn vat_columns(vat: Option<&crate::vat::Vat>, dialect: CsvDialect) -> [String; 4] {
+    match vat {
+        Some(vat) => [
+            vat.category.code().to_string(),
+            dialect.number(vat.rate),
+            vat.exemption_code.clone().unwrap_or_default(),
+            vat.exemption_reason.clone().unwrap_or_default(),
+        ],
+        None => Default::default(),
+    }
 }
 
 fn payments(
@@ -435,6 +510,7 @@ fn products(books: &mut Books, writer: &mut Writer, dialect: CsvDialect) -> Resu
             "price",
             "vat_category",
             "vat_rate",
+            "exemption_code",
             "exemption_reason",
             "nature",
         ],
@@ -458,6 +534,7 @@ fn products(books: &mut Books, writer: &mut Writer, dialect: CsvDialect) -> Resu
                 price.map(|price| dialect.number(price)).unwrap_or_default(),
                 product.vat.category.code().to_string(),
                 dialect.number(product.vat.rate),
+                product.vat.exemption_code.unwrap_or_default(),
                 product.vat.exemption_reason.unwrap_or_default(),
                 product.nature.as_str().to_string(),
             ],

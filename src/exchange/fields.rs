@@ -40,6 +40,8 @@ pub enum Field {
     Price,
     VatCategory,
     VatRate,
+    /// VATEX code of an exemption (BT-121).
+    ExemptionCode,
     ExemptionReason,
     Nature,
     Document,
@@ -52,11 +54,23 @@ pub enum Field {
     ProductCode,
     Quantity,
     UnitPrice,
+    /// Item price base quantity (BT-149): the unit price is for this many
+    /// units.
+    BaseQuantity,
     DiscountPercent,
     DiscountAmount,
     Status,
     Note,
     PurchaseOrderRef,
+    /// Marks a row of a documents file as a document-level allowance
+    /// (BG-20) or charge (BG-21) instead of a line.
+    AllowanceCharge,
+    /// Amount of an allowance or charge (BT-92, BT-99).
+    Amount,
+    /// Percentage of an allowance or charge (BT-94, BT-101).
+    Percent,
+    /// Reason code of an allowance (UNTDID 5189) or charge (UNTDID 7161).
+    ReasonCode,
 }
 
 impl Field {
@@ -80,6 +94,7 @@ impl Field {
             Field::Price => "price",
             Field::VatCategory => "vat_category",
             Field::VatRate => "vat_rate",
+            Field::ExemptionCode => "exemption_code",
             Field::ExemptionReason => "exemption_reason",
             Field::Nature => "nature",
             Field::Document => "document",
@@ -92,11 +107,16 @@ impl Field {
             Field::ProductCode => "product_code",
             Field::Quantity => "quantity",
             Field::UnitPrice => "unit_price",
+            Field::BaseQuantity => "base_quantity",
             Field::DiscountPercent => "discount_percent",
             Field::DiscountAmount => "discount_amount",
             Field::Status => "status",
             Field::Note => "note",
             Field::PurchaseOrderRef => "purchase_order_ref",
+            Field::AllowanceCharge => "allowance_charge",
+            Field::Amount => "amount",
+            Field::Percent => "percent",
+            Field::ReasonCode => "reason_code",
         }
     }
 
@@ -109,8 +129,11 @@ impl Field {
                 | Field::VatRate
                 | Field::Quantity
                 | Field::UnitPrice
+                | Field::BaseQuantity
                 | Field::DiscountPercent
                 | Field::DiscountAmount
+                | Field::Amount
+                | Field::Percent
         )
     }
 }
@@ -123,6 +146,15 @@ impl ImportKind {
             ImportKind::Customers => CUSTOMER_COLUMNS,
             ImportKind::Products => PRODUCT_COLUMNS,
             ImportKind::Documents => DOCUMENT_COLUMNS,
+        }
+    }
+
+    /// Returns the name of the kind, as the command line writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            ImportKind::Customers => "customers",
+            ImportKind::Products => "products",
+            ImportKind::Documents => "documents",
         }
     }
 
@@ -300,6 +332,10 @@ const PRODUCT_COLUMNS: &[(Field, &[&str])] = &[
         ],
     ),
     (
+        Field::ExemptionCode,
+        &["exemptioncode", "codeexoneration", "vatex"],
+    ),
+    (
         Field::ExemptionReason,
         &["exemptionreason", "motifexoneration", "mentionexoneration"],
     ),
@@ -416,6 +452,10 @@ const DOCUMENT_COLUMNS: &[(Field, &[&str])] = &[
         ],
     ),
     (
+        Field::BaseQuantity,
+        &["basequantity", "quantitedebase", "pourquantite"],
+    ),
+    (
         Field::DiscountPercent,
         &[
             "discountpercent",
@@ -438,6 +478,10 @@ const DOCUMENT_COLUMNS: &[(Field, &[&str])] = &[
         &["vatrate", "vat", "tva", "tauxtva", "taxrate"],
     ),
     (
+        Field::ExemptionCode,
+        &["exemptioncode", "codeexoneration", "vatex"],
+    ),
+    (
         Field::ExemptionReason,
         &["exemptionreason", "motifexoneration"],
     ),
@@ -452,6 +496,13 @@ const DOCUMENT_COLUMNS: &[(Field, &[&str])] = &[
             "bondecommande",
         ],
     ),
+    (
+        Field::AllowanceCharge,
+        &["allowancecharge", "remisefrais", "remiseoufrais"],
+    ),
+    (Field::Amount, &["amount", "montant"]),
+    (Field::Percent, &["percent", "pourcentage"]),
+    (Field::ReasonCode, &["reasoncode", "codemotif"]),
 ];
 
 /// Lowercases a header, drops accents and keeps letters and digits only, so

@@ -21,7 +21,9 @@ use super::{CsvRow, CsvTable, TextEncoding, read_table};
 use crate::books::{Batch, Books};
 use crate::document::{Address, DocumentId, DocumentKind, Party};
 use crate::identifiers::compact;
-use crate::input::{DecimalText, DiscountInput, DraftInput, LineInput, VatInput};
+use crate::input::{
+    AllowanceChargeInput, DecimalText, DiscountInput, DraftInput, LineInput, VatInput,
+};
 use crate::money::{Currency, NumberStyle, parse_decimal};
 use crate::store::{Customer, PriceList, PriceListItem, Product, ProductNature, StoreError};
 use crate::vat::{Vat, VatCategory};
@@ -37,6 +39,10 @@ pub struct ImportOptions {
     pub number_style: Option<NumberStyle>,
     /// Header name to column; `None` ignores that header.
     pub mapping: BTreeMap<String, Option<Field>>,
+    /// The column of each CSV column, in file order; `None` ignores it.
+    /// When set, it replaces the header matching and `mapping`, so that a
+    /// file with blank or repeated headers can still be mapped.
+    pub columns: Option<Vec<Option<Field>>>,
     /// Price list for product prices (created when missing).
     pub price_list: Option<String>,
 }
@@ -148,11 +154,29 @@ pub struct Analysis {
     pub records: Vec<Record>,
     /// Every invalid row, in file order.
     pub errors: Vec<RowError>,
+    /// Outcome of importing the valid records into the books as they are
+    /// now, from the trial import that was rolled back.
+    pub expected: ImportReport,
 }
 
 impl Analysis {
     pub fn is_valid(&self) -> bool {
         self.errors.is_empty()
+    }
+
+    /// Returns the number of data rows that importing with the invalid rows
+    /// skipped leaves out: the invalid rows, and the other rows of a
+    /// document that has an invalid row.
+    pub fn skipped_rows(&self) -> usize {
+        let imported_rows: usize = self
+            .records
+            .iter()
+            .map(|record| match record {
+                Record::Document(document) => document.lines.len(),
+                _ => 1,
+            })
+            .sum();
+        self.rows.saturating_sub(imported_rows)
     }
 }
 
@@ -166,6 +190,9 @@ pub struct ImportReport {
     pub prices: usize,
     /// Document key of the file, id, and number when issued.
     pub documents: Vec<(String, DocumentId, Option<String>)>,
+    /// Documents of the file found already in the books, as key, id and
+    /// number: they were imported before, so they are not created again.
+    pub present: Vec<(String, DocumentId, Option<String>)>,
     /// Rows left out because they, or another row of their document, were
     /// reported invalid.
     pub skipped_rows: usize,
@@ -201,7 +228,13 @@ pub fn analyse(
 ) -> Result<Analysis, StoreError> {
     let table =
         read_table(bytes, options.encoding, options.separator).map_err(StoreError::Rejected)?;
-    let mapped = map_headers(kind, &table.headers, &options.mapping);
+    let (mapped, mapping_errors) = match &options.columns {
+        Some(columns) => check_columns(kind, &table.headers, columns),
+        None => (
+            map_headers(kind, &table.headers, &options.mapping),
+            Vec::new(),
+        ),
+    };
     let number_style = options
         .number_style
         .unwrap_or_else(|| detect_number_style(&table, &mapped));
@@ -232,7 +265,12 @@ pub fn analyse(
         price_list,
         records: Vec::new(),
         errors: Vec::new(),
+        expected: ImportReport::default(),
     };
+    if !mapping_errors.is_empty() {
+        analysis.errors = mapping_errors;
+        return Ok(analysis);
+    }
     let missing: Vec<&str> = kind
         .required()
         .iter()
@@ -258,11 +296,12 @@ pub fn analyse(
     let (records, mut errors) = reader.records(kind, &table.rows);
 
     let price_list_name = analysis.price_list.clone();
-    let failures = books.trial(|batch| {
+    let (expected, failures) = books.trial(|batch| {
         let mut failures = Vec::new();
-        apply(batch, &records, &price_list_name, &mut Some(&mut failures))?;
-        Ok(failures)
+        let report = apply(batch, &records, &price_list_name, &mut Some(&mut failures))?;
+        Ok((report, failures))
     })?;
+    analysis.expected = expected;
     let failed_lines: Vec<u64> = failures.iter().map(|error| error.line).collect();
     errors.extend(failures);
     errors.sort_by_key(|error| error.line);
@@ -286,22 +325,71 @@ pub fn commit(
     }
     let mut report =
         books.batch(|batch| apply(batch, &analysis.records, &analysis.price_list, &mut None))?;
-    let imported_rows: usize = analysis
-        .records
-        .iter()
-        .map(|record| match record {
-            Record::Document(document) => document.lines.len(),
-            _ => 1,
-        })
-        .sum();
-    report.skipped_rows = analysis.rows.saturating_sub(imported_rows);
+    report.skipped_rows = analysis.skipped_rows();
     tracing::info!(
         created = report.created,
         updated = report.updated,
         documents = report.documents.len(),
+        already_present = report.present.len(),
         "import committed"
     );
     Ok(report)
+}
+
+/// Checks an explicit column-by-column mapping against the file: one entry
+/// per column, each field of this kind and mapped once at most.
+fn check_columns(
+    kind: ImportKind,
+    headers: &[String],
+    columns: &[Option<Field>],
+) -> (Vec<Option<Field>>, Vec<RowError>) {
+    let mut errors = Vec::new();
+    let header_of = |index: usize| {
+        headers
+            .get(index)
+            .filter(|header| !header.is_empty())
+            .cloned()
+            .unwrap_or_else(|| format!("column {}", index + 1))
+    };
+    if columns.len() != headers.len() {
+        errors.push(RowError {
+            line: 1,
+            column: String::new(),
+            reason: format!(
+                "the mapping gives {} column(s) but the file has {}: map the columns of this file again",
+                columns.len(),
+                headers.len()
+            ),
+        });
+        return (vec![None; headers.len()], errors);
+    }
+    for (index, field) in columns.iter().enumerate() {
+        let Some(field) = field else {
+            continue;
+        };
+        if !kind.columns().iter().any(|(known, _)| known == field) {
+            errors.push(RowError {
+                line: 1,
+                column: header_of(index),
+                reason: format!(
+                    "{} is not a column of a {} import: map this column to another field or ignore it",
+                    field.key(),
+                    kind.key()
+                ),
+            });
+        } else if let Some(first) = columns[..index].iter().position(|f| f == &Some(*field)) {
+            errors.push(RowError {
+                line: 1,
+                column: header_of(index),
+                reason: format!(
+                    "{} is already mapped to \"{}\": map only one column to it and ignore the other",
+                    field.key(),
+                    header_of(first)
+                ),
+            });
+        }
+    }
+    (columns.to_vec(), errors)
 }
 
 fn parse_all(
@@ -486,7 +574,7 @@ impl RowReader<'_> {
         let vat = Vat {
             category,
             rate: rate.unwrap_or_default(),
-            exemption_code: None,
+            exemption_code: self.text(check.row, Field::ExemptionCode),
             exemption_reason: self.text(check.row, Field::ExemptionReason),
         };
         match vat.validated() {
@@ -666,6 +754,8 @@ impl RowReader<'_> {
     fn document(&self, key: &str, rows: &[&CsvRow]) -> Result<DocumentRecord, Vec<RowError>> {
         let mut errors = Vec::new();
         let mut lines = Vec::new();
+        let mut allowances = Vec::new();
+        let mut charges = Vec::new();
         let mut header: BTreeMap<Field, (u64, String)> = BTreeMap::new();
         for row in rows {
             let mut check = RowCheck {
@@ -690,7 +780,13 @@ impl RowReader<'_> {
                     }
                 }
             }
-            if let Some(line) = self.document_line(&mut check) {
+            if self.text(row, Field::AllowanceCharge).is_some() {
+                match self.allowance_charge(&mut check) {
+                    Some((true, charge)) => charges.push(charge),
+                    Some((false, allowance)) => allowances.push(allowance),
+                    None => {}
+                }
+            } else if let Some(line) = self.document_line(&mut check) {
                 lines.push(line);
             }
             errors.extend(check.errors);
@@ -745,8 +841,8 @@ impl RowReader<'_> {
             price_list_id: None,
             price_locked: true,
             lines,
-            allowances: Vec::new(),
-            charges: Vec::new(),
+            allowances,
+            charges,
         };
         Ok(DocumentRecord {
             lines: rows.iter().map(|row| row.line).collect(),
@@ -808,6 +904,7 @@ impl RowReader<'_> {
             );
         }
         let unit_price = self.decimal(check, Field::UnitPrice, "unit price");
+        let base_quantity = self.decimal(check, Field::BaseQuantity, "base quantity");
         let discount_percent = self.decimal(check, Field::DiscountPercent, "discount percentage");
         let discount_amount = self.decimal(check, Field::DiscountAmount, "discount amount");
         let vat = self.vat(check);
@@ -851,12 +948,6 @@ impl RowReader<'_> {
             }
             _ => None,
         };
-        let vat = vat.map(|vat| VatInput {
-            category: vat.category.code().to_string(),
-            rate: Some(text_of(vat.rate)),
-            exemption_code: vat.exemption_code,
-            exemption_reason: vat.exemption_reason,
-        });
         Some(LineInput {
             product_code,
             product_id: None,
@@ -864,11 +955,70 @@ impl RowReader<'_> {
             quantity: text_of(quantity?),
             unit: self.text(row, Field::Unit),
             unit_price: unit_price.map(text_of),
-            base_quantity: None,
+            base_quantity: base_quantity.map(text_of),
             discount,
-            vat,
+            vat: vat.map(vat_input),
             delivery_date: None,
         })
+    }
+}
+
+impl RowReader<'_> {
+    /// Reads a row that carries a document-level allowance or charge: its
+    /// amount or percentage, its reason (in the description column), reason
+    /// code and VAT. Returns whether it is a charge, with the entry.
+    fn allowance_charge(&self, check: &mut RowCheck<'_>) -> Option<(bool, AllowanceChargeInput)> {
+        let row = check.row;
+        let text = self.text(row, Field::AllowanceCharge)?.to_lowercase();
+        let is_charge = match text.as_str() {
+            "allowance" | "remise" => false,
+            "charge" | "frais" => true,
+            _ => {
+                self.fail(
+                    check,
+                    Some(Field::AllowanceCharge),
+                    format!("\"{text}\" is neither allowance nor charge: write allowance or charge, or leave the cell empty on a line"),
+                );
+                return None;
+            }
+        };
+        let amount = self.decimal(check, Field::Amount, "amount");
+        let percent = self.decimal(check, Field::Percent, "percentage");
+        match (&amount, &percent) {
+            (Some(_), Some(_)) => self.fail(
+                check,
+                Some(Field::Percent),
+                "give the amount or the percentage of the allowance or charge, not both"
+                    .to_string(),
+            ),
+            (None, None) if check.errors.is_empty() => self.fail(
+                check,
+                Some(Field::Amount),
+                "the amount is empty: give the amount or the percentage of the allowance or charge"
+                    .to_string(),
+            ),
+            _ => {}
+        }
+        let vat = self.vat(check);
+        Some((
+            is_charge,
+            AllowanceChargeInput {
+                amount: amount.map(text_of),
+                percent: percent.map(text_of),
+                reason: self.text(row, Field::Description),
+                reason_code: self.text(row, Field::ReasonCode),
+                vat: vat.map(vat_input),
+            },
+        ))
+    }
+}
+
+fn vat_input(vat: Vat) -> VatInput {
+    VatInput {
+        category: vat.category.code().to_string(),
+        rate: Some(text_of(vat.rate)),
+        exemption_code: vat.exemption_code,
+        exemption_reason: vat.exemption_reason,
     }
 }
 
@@ -1103,8 +1253,16 @@ impl ApplyState {
                 record.customer.name, record.key
             ))
         })?;
+        let customer_id = customer.id;
+        if let Some(present) = find_imported(batch, record, customer_id)? {
+            report
+                .present
+                .push((record.key.clone(), present.0, present.1));
+            report.unchanged += 1;
+            return Ok(());
+        }
         let mut input = record.input.clone();
-        input.customer_id = Some(customer.id);
+        input.customer_id = Some(customer_id);
         // Catalogue lines without a written price take the import's price
         // list, unless the customer has its own.
         let needs_list_price = input
@@ -1124,10 +1282,41 @@ impl ApplyState {
         } else {
             None
         };
+        batch.transaction().execute(
+            "INSERT INTO imported_documents (document_key, customer_id, kind, document_id)
+             VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![record.key, customer_id, record.kind.as_str(), id],
+        )?;
         report.documents.push((record.key.clone(), id, number));
         report.created += 1;
         Ok(())
     }
+}
+
+/// Finds the document that an earlier import created from the same document
+/// key for the same customer and kind. Failing that, it finds a document of
+/// these books numbered with the key, as in a file exported from these
+/// books. Returns the document's id and number.
+fn find_imported(
+    batch: &Batch<'_, '_>,
+    record: &DocumentRecord,
+    customer_id: i64,
+) -> Result<Option<(DocumentId, Option<String>)>, StoreError> {
+    use rusqlite::OptionalExtension;
+    let found = batch
+        .transaction()
+        .query_row(
+            "SELECT d.id, d.number FROM imported_documents i JOIN documents d ON d.id = i.document_id
+             WHERE i.document_key = ?1 AND i.customer_id = ?2 AND i.kind = ?3
+             UNION ALL
+             SELECT id, number FROM documents
+             WHERE number = ?1 AND customer_id = ?2 AND kind = ?3
+             LIMIT 1",
+            rusqlite::params![record.key, customer_id, record.kind.as_str()],
+            |row| Ok((row.get::<_, DocumentId>(0)?, row.get::<_, Option<String>>(1)?)),
+        )
+        .optional()?;
+    Ok(found)
 }
 
 /// Returns the existing product with the row's values written over it,

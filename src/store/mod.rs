@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_email_log.sql"),
     include_str!("migrations/0003_document_search.sql"),
+    include_str!("migrations/0005_imported_documents.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.

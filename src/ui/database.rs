@@ -14,6 +14,9 @@ use rust_decimal::Decimal;
 use crate::books::{Board, Books, DocumentView, ListedDocument, PriceChange, today};
 use crate::compliance::Finding;
 use crate::document::{Company, Content, DocumentId, DocumentKind, Header};
+use crate::exchange::{
+    self, Analysis, CsvDialect, ExportKind, Field, ImportKind, ImportOptions, ImportReport,
+};
 use crate::input::DraftInput;
 use crate::store::documents::ListFilter;
 use crate::store::{Customer, PriceList, PriceListItem, Product, StoreError};
@@ -103,6 +106,28 @@ pub enum Request {
         id: DocumentId,
         locked: bool,
     },
+    /// Read a CSV file and check every row, trying the import in a
+    /// transaction that is rolled back. `columns` maps the file's columns
+    /// in order; without it, headers are recognised by name.
+    AnalyseImport {
+        kind: ImportKind,
+        path: PathBuf,
+        columns: Option<Vec<Option<Field>>>,
+    },
+    /// Import the valid records of an analysed file in one transaction;
+    /// with invalid rows, only when `skip_invalid` is set.
+    CommitImport {
+        analysis: Box<Analysis>,
+        skip_invalid: bool,
+    },
+    /// Write a CSV export for the accountant to `path`.
+    ExportCsv {
+        kind: ExportKind,
+        from: NaiveDate,
+        to: NaiveDate,
+        dialect: CsvDialect,
+        path: PathBuf,
+    },
 }
 
 /// A document as the editor shows it: its view and what the price list
@@ -163,6 +188,12 @@ pub enum Reply {
     Issued(Result<(String, Opened), String>),
     /// An invoice was cancelled: the credit note's number and the invoice.
     Cancelled(Result<(String, Opened), String>),
+    /// A CSV file was read and checked; nothing was written.
+    ImportAnalysed(Result<Box<Analysis>, String>),
+    /// A CSV import was written to the books.
+    Imported(Result<ImportReport, String>),
+    /// A CSV export was written: the file and its number of data rows.
+    CsvExported(Result<(PathBuf, usize), String>),
 }
 
 /// Runs one request on the books. This is the only place the interface
@@ -299,7 +330,97 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
                 .map_err(text)
                 .and_then(|_| open(books, id)),
         ),
+        Request::AnalyseImport {
+            kind,
+            path,
+            columns,
+        } => Reply::ImportAnalysed(analyse_import(books, kind, &path, columns).map(Box::new)),
+        Request::CommitImport {
+            analysis,
+            skip_invalid,
+        } => Reply::Imported(commit_import(books, &analysis, skip_invalid)),
+        Request::ExportCsv {
+            kind,
+            from,
+            to,
+            dialect,
+            path,
+        } => Reply::CsvExported(export_csv(books, kind, (from, to), dialect, &path)),
     }
+}
+
+fn analyse_import(
+    books: &mut Books,
+    kind: ImportKind,
+    path: &std::path::Path,
+    columns: Option<Vec<Option<Field>>>,
+) -> Result<Analysis, String> {
+    let bytes = std::fs::read(path).map_err(|error| {
+        tracing::warn!(%error, "the file chosen for import could not be read");
+        format!(
+            "cannot read {}: {error}; check that the file exists and choose it again",
+            path.display()
+        )
+    })?;
+    let options = ImportOptions {
+        columns,
+        ..ImportOptions::default()
+    };
+    exchange::analyse(books, kind, &bytes, &options).map_err(|error| {
+        tracing::warn!(%error, "the file chosen for import was rejected");
+        format!("{} cannot be imported: {error}", path.display())
+    })
+}
+
+fn commit_import(
+    books: &mut Books,
+    analysis: &Analysis,
+    skip_invalid: bool,
+) -> Result<ImportReport, String> {
+    exchange::commit(books, analysis, skip_invalid).map_err(|error| {
+        tracing::error!(%error, "import failed; nothing was written");
+        format!("nothing was imported: {error}")
+    })
+}
+
+/// Writes the export to a `.part` file beside `path`, renamed once
+/// complete, so that a failed write never leaves a truncated file under the
+/// chosen name.
+fn export_csv(
+    books: &mut Books,
+    kind: ExportKind,
+    (from, to): (NaiveDate, NaiveDate),
+    dialect: CsvDialect,
+    path: &std::path::Path,
+) -> Result<(PathBuf, usize), String> {
+    let bytes = exchange::export_in(books, kind, from, to, dialect).map_err(|error| {
+        tracing::error!(%error, "CSV export failed");
+        error.to_string()
+    })?;
+    let mut part = path.as_os_str().to_owned();
+    part.push(".part");
+    let part = PathBuf::from(part);
+    std::fs::write(&part, &bytes)
+        .and_then(|()| std::fs::rename(&part, path))
+        .map_err(|error| {
+            tracing::error!(%error, "the CSV export could not be written");
+            let _ = std::fs::remove_file(&part);
+            format!(
+                "cannot write {}: {error}; choose another folder",
+                path.display()
+            )
+        })?;
+    let separator = match dialect {
+        CsvDialect::Plain => b',',
+        CsvDialect::French => b';',
+    };
+    let rows = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .flexible(true)
+        .from_reader(bytes.as_slice())
+        .records()
+        .count();
+    Ok((path.to_path_buf(), rows))
 }
 
 /// Writes a consistent copy of the database to `path` with `VACUUM INTO`,
@@ -697,5 +818,8 @@ fn failure(request: &Request, message: &str) -> Reply {
         | Request::Convert { .. }
         | Request::SetStage { .. }
         | Request::SetPriceLock { .. } => Reply::Document(Err(error)),
+        Request::AnalyseImport { .. } => Reply::ImportAnalysed(Err(error)),
+        Request::CommitImport { .. } => Reply::Imported(Err(error)),
+        Request::ExportCsv { .. } => Reply::CsvExported(Err(error)),
     }
 }

@@ -18,9 +18,10 @@ use iced::widget::{button, column, container, row, text};
 use iced::{Element, Fill, Subscription, Task};
 
 use crate::document::{Company, DocumentKind};
+use crate::exchange::ImportKind;
 use database::{Database, Reply, Request};
 use i18n::Language;
-use screen::{Action, board, catalogue, customers, editor, settings, welcome};
+use screen::{Action, board, catalogue, customers, editor, export, import, settings, welcome};
 
 /// The screen on display.
 #[derive(Debug)]
@@ -33,6 +34,8 @@ pub enum Screen {
     Customers(customers::Customers),
     Catalogue(catalogue::Catalogue),
     Settings(settings::Settings),
+    Import(Box<import::Import>),
+    Export(export::Export),
 }
 
 /// A destination of the navigation bar.
@@ -42,6 +45,10 @@ pub enum Page {
     Customers,
     Catalogue,
     Settings,
+    /// The CSV import wizard, on this kind of records.
+    Import(ImportKind),
+    /// The CSV exports for the accountant.
+    Export,
     New(DocumentKind),
     Open(crate::document::DocumentId),
 }
@@ -56,6 +63,8 @@ pub enum Message {
     Customers(customers::Message),
     Catalogue(catalogue::Message),
     Settings(settings::Message),
+    Import(import::Message),
+    Export(export::Message),
     /// Go to a page. With an edited draft, the user confirms first.
     Navigate(Page),
     /// Leave the edited draft without saving.
@@ -80,6 +89,10 @@ pub enum Effect {
     PickBackupPath,
     /// Open the save dialog for a PDF, proposing this file name.
     PickPdfPath(String),
+    /// Open the file dialog for a CSV file to import.
+    PickImportFile,
+    /// Open the save dialog for a CSV export, proposing this file name.
+    PickExportPath(String),
     /// Save the language choice in this folder.
     SaveLanguage(PathBuf, Language),
 }
@@ -169,6 +182,14 @@ impl App {
                 Screen::Settings(settings) => settings.update(message, language),
                 _ => Action::None,
             },
+            Message::Import(message) => match &mut self.screen {
+                Screen::Import(import) => import.update(message),
+                _ => Action::None,
+            },
+            Message::Export(message) => match &mut self.screen {
+                Screen::Export(export) => export.update(message, language),
+                _ => Action::None,
+            },
             Message::Navigate(page) => return self.navigate(page),
             Message::ConfirmLeave => match self.leaving_to.take() {
                 Some(page) => return self.go(page),
@@ -221,6 +242,8 @@ impl App {
             Screen::Settings(settings) => {
                 settings.update(settings::Message::Replied(reply), language)
             }
+            Screen::Import(import) => import.update(import::Message::Replied(reply)),
+            Screen::Export(export) => export.update(export::Message::Replied(reply), language),
         }
     }
 
@@ -243,6 +266,9 @@ impl App {
             Action::Focus(id) => vec![Effect::Focus(id)],
             Action::PickBackupPath => vec![Effect::PickBackupPath],
             Action::PickPdfPath(name) => vec![Effect::PickPdfPath(name)],
+            Action::PickImportFile => vec![Effect::PickImportFile],
+            Action::PickExportPath(name) => vec![Effect::PickExportPath(name)],
+            Action::Show(page) => self.navigate(page),
         }
     }
 
@@ -282,6 +308,15 @@ impl App {
             Page::Settings => {
                 self.screen = Screen::Settings(settings::Settings::new(self.company.as_ref()));
                 vec![Effect::Run(Request::LoadSeries)]
+            }
+            Page::Import(kind) => {
+                self.screen = Screen::Import(Box::new(import::Import::new(kind)));
+                Vec::new()
+            }
+            Page::Export => {
+                self.screen =
+                    Screen::Export(export::Export::new(crate::books::today(), self.language));
+                Vec::new()
             }
             Page::New(kind) => {
                 self.screen = Screen::Editor(Box::new(editor::Editor::new()));
@@ -376,6 +411,25 @@ impl App {
                     Message::Settings(settings::Message::BackupPathPicked(path))
                 })
             }
+            Effect::PickImportFile => {
+                let dialog = rfd::AsyncFileDialog::new()
+                    .add_filter("CSV", &["csv", "txt", "tsv"])
+                    .pick_file();
+                Task::perform(dialog, |picked| {
+                    let path = picked.map(|handle| handle.path().to_path_buf());
+                    Message::Import(import::Message::FilePicked(path))
+                })
+            }
+            Effect::PickExportPath(name) => {
+                let dialog = rfd::AsyncFileDialog::new()
+                    .set_file_name(name)
+                    .add_filter("CSV", &["csv"])
+                    .save_file();
+                Task::perform(dialog, |picked| {
+                    let path = picked.map(|handle| handle.path().to_path_buf());
+                    Message::Export(export::Message::PathPicked(path))
+                })
+            }
             Effect::PickPdfPath(name) => {
                 let dialog = rfd::AsyncFileDialog::new()
                     .set_file_name(name)
@@ -419,6 +473,8 @@ impl App {
             Screen::Customers(customers) => customers.view(language).map(Message::Customers),
             Screen::Catalogue(catalogue) => catalogue.view(language).map(Message::Catalogue),
             Screen::Settings(settings) => settings.view(language).map(Message::Settings),
+            Screen::Import(import) => import.view(language).map(Message::Import),
+            Screen::Export(export) => export.view(language).map(Message::Export),
         };
         if self.company.is_none() {
             return body;
@@ -457,6 +513,8 @@ impl App {
         let on_customers = matches!(self.screen, Screen::Customers(_));
         let on_catalogue = matches!(self.screen, Screen::Catalogue(_));
         let on_settings = matches!(self.screen, Screen::Settings(_));
+        let on_import = matches!(self.screen, Screen::Import(_));
+        let on_export = matches!(self.screen, Screen::Export(_));
         container(
             row![
                 text("Facturier").size(20),
@@ -475,6 +533,12 @@ impl App {
                     Page::Catalogue,
                     on_catalogue
                 ),
+                tab(
+                    language.pick("Import", "Importer"),
+                    Page::Import(ImportKind::Customers),
+                    on_import
+                ),
+                tab(language.pick("Exports", "Exports"), Page::Export, on_export),
                 tab(
                     language.pick("Settings", "Paramètres"),
                     Page::Settings,

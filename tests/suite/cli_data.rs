@@ -190,6 +190,64 @@ fn import_takes_a_header_mapping() {
 }
 
 #[test]
+fn import_takes_columns_by_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("products.csv");
+    std::fs::write(&file, "a,b,c,d\nX1,Schraube,Rot,19\n").unwrap();
+    let path = file.to_str().unwrap();
+    let output = facturier(
+        &data,
+        &[
+            "import",
+            "products",
+            path,
+            "--columns",
+            "code,name,,vat_rate",
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains("column \"c\" ignored"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(product_count(&data), 1);
+
+    let unknown = facturier(
+        &data,
+        &["import", "products", path, "--columns", "code,colour"],
+    );
+    assert!(!unknown.status.success());
+    assert!(
+        stderr(&unknown).contains("\"colour\" (column 2) is not a column name"),
+        "{}",
+        stderr(&unknown)
+    );
+    let short = facturier(
+        &data,
+        &[
+            "import",
+            "products",
+            path,
+            "--columns",
+            "code,name",
+            "--dry-run",
+        ],
+    );
+    assert!(
+        stdout(&short).contains("the mapping gives 2 column(s) but the file has 4"),
+        "{}",
+        stdout(&short)
+    );
+}
+
+#[test]
 fn export_writes_csv_and_needs_a_period() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

@@ -421,8 +421,10 @@ fn exports_quote_and_total_documents() {
     let mut reader = csv::Reader::from_reader(lines.as_slice());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2);
-    assert_eq!(&rows[0][10], "Pose, réglage");
-    assert_eq!(&rows[0][16], "91.00");
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    assert_eq!(&rows[0][column("description")], "Pose, réglage");
+    assert_eq!(&rows[0][column("net_amount")], "91.00");
 
     let payments =
         String::from_utf8(export(&mut books, ExportKind::Payments, from, to).unwrap()).unwrap();
@@ -582,4 +584,280 @@ fn catalogue_lines_take_the_price_list() {
     assert_eq!(view.document.content.lines[0].unit_price, dec!(12.50));
     assert_eq!(view.document.content.lines[0].description, "Widget");
     assert_eq!(view.totals.tax_exclusive_total, dec!(50.00));
+}
+
+/// Issues an invoice to Nordlicht SARL with lines at two VAT rates, an
+/// exempt line, a base quantity, both kinds of line discount, and
+/// document-level allowances and charges with and without VAT.
+fn invoice_with_allowances(books: &mut Books) -> i64 {
+    import(
+        books,
+        ImportKind::Customers,
+        b"name,address,postcode,city,country,siren,vat_id\nNordlicht SARL,2 quai Sud,69002,Lyon,FR,552100554,FR96552100554\n",
+    );
+    let customer_id = books.customers("Nordlicht", false).unwrap()[0].id;
+    let input: facturier::input::DraftInput = serde_json::from_value(serde_json::json!({
+        "customer_id": customer_id,
+        "issue_date": "2026-04-14",
+        "delivery_date": "2026-04-10",
+        "purchase_order_ref": "PO-77",
+        "note": "Livraison en deux fois; merci",
+        "lines": [
+            {"description": "Conseil", "quantity": "3", "unit": "HUR", "unit_price": "95.50",
+             "discount": {"percent": "10"}, "vat": {"category": "S", "rate": "20"}},
+            {"description": "Livres", "quantity": "250", "unit": "C62", "unit_price": "12.40",
+             "base_quantity": "10", "discount": {"amount": "4.15"},
+             "vat": {"category": "S", "rate": "5.5"}},
+            {"description": "Formation", "quantity": "1", "unit_price": "600",
+             "vat": {"category": "E", "exemption_code": "VATEX-EU-132",
+                     "exemption_reason": "Exonération de TVA, article 261-4-4° du CGI"}}
+        ],
+        "allowances": [
+            {"percent": "5", "reason": "Remise fidélité", "reason_code": "95",
+             "vat": {"category": "S", "rate": "20"}},
+            {"amount": "10", "reason": "Geste commercial"}
+        ],
+        "charges": [
+            {"amount": "12.50", "reason": "Port, emballage", "reason_code": "FC",
+             "vat": {"category": "S", "rate": "20"}}
+        ]
+    }))
+    .unwrap();
+    let id = books.create_draft(DocumentKind::Invoice, &input).unwrap();
+    books.issue(id, None).unwrap();
+    id
+}
+
+fn year_2026() -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+    )
+}
+
+/// Checks that `copy` has every value of `original` but its number.
+fn assert_same_invoice(
+    original: &facturier::books::DocumentView,
+    copy: &facturier::books::DocumentView,
+) {
+    let (a, b) = (&original.document, &copy.document);
+    assert_eq!(b.content.lines, a.content.lines);
+    assert_eq!(b.content.allowances, a.content.allowances);
+    assert_eq!(b.content.charges, a.content.charges);
+    assert_eq!(b.header.buyer, a.header.buyer);
+    assert_eq!(b.header.issue_date, a.header.issue_date);
+    assert_eq!(b.header.delivery_date, a.header.delivery_date);
+    assert_eq!(b.header.purchase_order_ref, a.header.purchase_order_ref);
+    assert_eq!(b.header.note, a.header.note);
+    assert_eq!(b.header.currency, a.header.currency);
+    assert_eq!(copy.totals, original.totals);
+    assert!(b.issued);
+}
+
+#[test]
+fn allowances_and_charges_survive_round_trip() {
+    let (from, to) = year_2026();
+    let source = tempfile::tempdir().unwrap();
+    let mut books = books_in(&source);
+    let id = invoice_with_allowances(&mut books);
+    let original = books.view(id, today()).unwrap();
+    assert_eq!(original.document.content.allowances.len(), 2);
+    assert_eq!(original.document.content.charges.len(), 1);
+    assert!(original.totals.allowance_total > dec!(0));
+    assert!(original.totals.charge_total > dec!(0));
+    let customers = export(&mut books, ExportKind::Customers, from, to).unwrap();
+
+    for dialect in [CsvDialect::Plain, CsvDialect::French] {
+        let lines = export_in(&mut books, ExportKind::Lines, from, to, dialect).unwrap();
+        let text = String::from_utf8(lines.clone()).unwrap();
+        assert_eq!(text.lines().count(), 1 + 3 + 3, "{text}");
+
+        let target = tempfile::tempdir().unwrap();
+        let mut other = books_in(&target);
+        import(&mut other, ImportKind::Customers, &customers);
+        let report = import(&mut other, ImportKind::Documents, &lines);
+        assert_eq!(report.documents.len(), 1, "{dialect:?}");
+        let copy = other.view(report.documents[0].1, today()).unwrap();
+        assert_same_invoice(&original, &copy);
+        assert_eq!(
+            export_in(&mut other, ExportKind::Lines, from, to, dialect).unwrap(),
+            lines,
+            "{dialect:?}"
+        );
+    }
+}
+
+#[test]
+fn allowance_row_errors_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    import(
+        &mut books,
+        ImportKind::Customers,
+        b"name,country\nNordlicht SARL,FR\n",
+    );
+    let csv = "document,customer,description,quantity,unit_price,vat_rate,allowance_charge,amount,percent\n\
+               A,Nordlicht SARL,Audit,1,100,20,,,\n\
+               A,Nordlicht SARL,Remise,,,,rebate,5,\n\
+               B,Nordlicht SARL,Audit,1,100,20,,,\n\
+               B,Nordlicht SARL,Port,,,20,charge,5,2\n\
+               C,Nordlicht SARL,Audit,1,100,20,,,\n\
+               C,Nordlicht SARL,Port,,,20,charge,,\n\
+               D,Nordlicht SARL,Audit,1,100,20,,,\n\
+               D,Nordlicht SARL,Port,,,20,frais,\"7,5\",\n";
+    let options = ImportOptions {
+        number_style: Some(NumberStyle::Plain),
+        ..ImportOptions::default()
+    };
+    let analysis = analyse(&mut books, ImportKind::Documents, csv.as_bytes(), &options).unwrap();
+    let errors: Vec<(u64, &str)> = analysis
+        .errors
+        .iter()
+        .map(|error| (error.line, error.column.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            (3, "allowance_charge"),
+            (5, "percent"),
+            (7, "amount"),
+            (9, "amount")
+        ],
+        "{:?}",
+        analysis.errors
+    );
+    assert!(analysis.errors[0].reason.contains("\"rebate\""));
+    assert!(analysis.errors[1].reason.contains("not both"));
+}
+
+#[test]
+fn reimported_documents_not_duplicated() {
+    let (from, to) = year_2026();
+    let source = tempfile::tempdir().unwrap();
+    let mut books = books_in(&source);
+    invoice_with_allowances(&mut books);
+    let customers = export(&mut books, ExportKind::Customers, from, to).unwrap();
+    let lines = export(&mut books, ExportKind::Lines, from, to).unwrap();
+
+    // A file exported from these books names documents by their number.
+    let again = import(&mut books, ImportKind::Documents, &lines);
+    assert_eq!(again.created, 0);
+    assert_eq!(again.present.len(), 1);
+    assert_eq!(books.list(&Default::default(), today()).unwrap().len(), 1);
+
+    // In other books, the first import creates, the second finds the key.
+    let target = tempfile::tempdir().unwrap();
+    let mut other = books_in(&target);
+    import(&mut other, ImportKind::Customers, &customers);
+    let first = import(&mut other, ImportKind::Documents, &lines);
+    assert_eq!(first.created, 1);
+    assert!(first.present.is_empty());
+    let analysis = analyse(
+        &mut other,
+        ImportKind::Documents,
+        &lines,
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(analysis.expected.created, 0);
+    assert_eq!(analysis.expected.present.len(), 1);
+    let second = commit(&mut other, &analysis, false).unwrap();
+    assert_eq!(second.created, 0);
+    assert_eq!(second.unchanged, 1);
+    let (key, id, number) = &second.present[0];
+    assert_eq!(key, &first.documents[0].0);
+    assert_eq!(id, &first.documents[0].1);
+    assert_eq!(number, &first.documents[0].2);
+    assert_eq!(other.list(&Default::default(), today()).unwrap().len(), 1);
+}
+
+#[test]
+fn draft_key_reimport_finds_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    import(
+        &mut books,
+        ImportKind::Customers,
+        b"name,country\nNordlicht SARL,FR\n",
+    );
+    let csv = b"document,customer,description,quantity,unit_price,vat_rate\nQ-1,Nordlicht SARL,Audit,1,100,20\n";
+    let first = import(&mut books, ImportKind::Documents, csv);
+    assert_eq!(first.created, 1);
+    let second = import(&mut books, ImportKind::Documents, csv);
+    assert_eq!(second.created, 0);
+    assert_eq!(second.present.len(), 1);
+
+    // A discarded draft no longer counts as present.
+    books.discard_draft(first.documents[0].1).unwrap();
+    let third = import(&mut books, ImportKind::Documents, csv);
+    assert_eq!(third.created, 1);
+}
+
+#[test]
+fn explicit_columns_map_by_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    // Two blank headers and a repeated one: only a positional mapping works.
+    let csv = "ref,,,ref\nX1,Schraube,0.10,19\n";
+    let options = ImportOptions {
+        columns: Some(vec![
+            Some(Field::Code),
+            Some(Field::Name),
+            Some(Field::Price),
+            Some(Field::VatRate),
+        ]),
+        ..ImportOptions::default()
+    };
+    let analysis = analyse(&mut books, ImportKind::Products, csv.as_bytes(), &options).unwrap();
+    assert!(analysis.errors.is_empty(), "{:?}", analysis.errors);
+    let mapped: Vec<Option<Field>> = analysis.columns.iter().map(|(_, field)| *field).collect();
+    assert_eq!(mapped, options.columns.clone().unwrap());
+    commit(&mut books, &analysis, false).unwrap();
+    assert_eq!(list_price(&mut books, "X1"), Some(dec!(0.10)));
+}
+
+#[test]
+fn explicit_columns_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    let csv = b"a,b,c\nX1,Schraube,19\n";
+    let cases: [(Vec<Option<Field>>, &str, &str); 4] = [
+        (
+            vec![Some(Field::Code), Some(Field::Name)],
+            "",
+            "the mapping gives 2 column(s) but the file has 3",
+        ),
+        (
+            vec![Some(Field::Code), Some(Field::Code), Some(Field::VatRate)],
+            "b",
+            "code is already mapped to \"a\"",
+        ),
+        (
+            vec![Some(Field::Code), Some(Field::Name), Some(Field::Quantity)],
+            "c",
+            "quantity is not a column of a products import",
+        ),
+        (
+            vec![Some(Field::Code), None, Some(Field::VatRate)],
+            "",
+            "no column is mapped to name",
+        ),
+    ];
+    for (columns, column, reason) in cases {
+        let options = ImportOptions {
+            columns: Some(columns),
+            ..ImportOptions::default()
+        };
+        let analysis = analyse(&mut books, ImportKind::Products, csv, &options).unwrap();
+        assert_eq!(analysis.errors.len(), 1, "{:?}", analysis.errors);
+        assert_eq!(analysis.errors[0].line, 1);
+        assert_eq!(analysis.errors[0].column, column);
+        assert!(
+            analysis.errors[0].reason.starts_with(reason),
+            "{}",
+            analysis.errors[0].reason
+        );
+        assert!(analysis.records.is_empty());
+    }
+    assert!(books.products("", true).unwrap().is_empty());
 }

@@ -52,6 +52,8 @@ pub enum Message {
     PriceProductChanged(String),
     PriceChanged(String),
     SetPrice,
+    /// Open the CSV import wizard on products.
+    ImportCsv,
     Replied(Reply),
 }
 
@@ -190,6 +192,9 @@ impl Catalogue {
                 Action::None
             }
             Message::SetPrice => self.set_price(language),
+            Message::ImportCsv => Action::Show(crate::ui::Page::Import(
+                crate::exchange::ImportKind::Products,
+            )),
             Message::Replied(reply) => self.replied(reply, language),
         }
     }
@@ -306,6 +311,8 @@ impl Catalogue {
                     ))
                     .style(button::primary)
                     .on_press(Message::New),
+                    button(text(language.pick("Import from CSV…", "Importer un CSV…")))
+                        .on_press(Message::ImportCsv),
                 ]
                 .spacing(8),
             );

@@ -33,6 +33,8 @@ pub enum Message {
     Save,
     SetArchived(i64, bool),
     CloseForm,
+    /// Open the CSV import wizard on customers.
+    ImportCsv,
     Replied(Reply),
 }
 
@@ -109,6 +111,9 @@ impl Customers {
                 self.editing = None;
                 Action::None
             }
+            Message::ImportCsv => Action::Show(crate::ui::Page::Import(
+                crate::exchange::ImportKind::Customers,
+            )),
             Message::Replied(reply) => self.replied(reply),
         }
     }
@@ -154,6 +159,8 @@ impl Customers {
                     button(text(language.pick("New customer", "Nouveau client")))
                         .style(button::primary)
                         .on_press(Message::New),
+                    button(text(language.pick("Import from CSV…", "Importer un CSV…")))
+                        .on_press(Message::ImportCsv),
                 ]
                 .spacing(8)
                 .align_y(iced::Center),

@@ -5,6 +5,8 @@ pub mod board;
 pub mod catalogue;
 pub mod customers;
 pub mod editor;
+pub mod export;
+pub mod import;
 pub mod settings;
 pub mod welcome;
 
@@ -36,6 +38,12 @@ pub enum Action {
     PickBackupPath,
     /// Ask the user where to save a document's PDF, proposing this name.
     PickPdfPath(String),
+    /// Ask the user for a CSV file to import.
+    PickImportFile,
+    /// Ask the user where to save a CSV export, proposing this name.
+    PickExportPath(String),
+    /// Go to another page.
+    Show(crate::ui::Page),
 }
 
 /// Shows an error where it happened: what failed and what to do.
