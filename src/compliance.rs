@@ -214,7 +214,7 @@ pub const UNPRINTABLE: &str = "unprintable_characters";
 /// Characters of the field's text quoted in an unprintable-character finding.
 const QUOTED_CHARACTERS: usize = 60;
 
-/// Lists one blocking finding per printed field that holds characters the
+/// Lists one blocking finding per printed field that contains characters the
 /// embedded DejaVu Sans fonts cannot show, such as Chinese or Japanese
 /// ideographs: the field, the characters, and the fix.
 pub fn unprintable(
@@ -244,7 +244,7 @@ pub fn unprintable_finding(field: &str, text: &str) -> Option<Finding> {
     if characters.is_empty() {
         return None;
     }
-    let shown: Vec<String> = characters.iter().map(char::to_string).collect();
+    let listed: Vec<String> = characters.iter().map(char::to_string).collect();
     let codes: Vec<String> = characters
         .iter()
         .map(|character| format!("U+{:04X}", u32::from(*character)))
@@ -259,7 +259,7 @@ pub fn unprintable_finding(field: &str, text: &str) -> Option<Finding> {
         code: UNPRINTABLE,
         message: format!(
             "{field} (\"{quoted}\") contains {} ({}), which the PDF font DejaVu Sans cannot show: write {} in Latin letters (a transliteration), or in Greek or Cyrillic",
-            shown.join(" "),
+            listed.join(" "),
             codes.join(", "),
             if characters.len() == 1 { "it" } else { "them" }
         ),
@@ -269,6 +269,8 @@ pub fn unprintable_finding(field: &str, text: &str) -> Option<Finding> {
 /// Lists the fields a PDF prints from the seller, the buyer and the
 /// document, in the order they are printed, each with its name in plain
 /// words.
+// NOTE: the template's footer text is printed too, but only rendering checks
+// it (`books::archive`), because the checklist does not read the template.
 fn printed_fields(
     seller: &Company,
     header: &Header,
@@ -286,6 +288,7 @@ fn printed_fields(
     add("the seller's VAT number", &seller.vat_id);
     add("the seller's e-mail address", &seller.email);
     add("the seller's phone number", &seller.phone);
+
     add("the customer's name", &buyer.name);
     add(
         "the customer's billing address",
@@ -294,6 +297,7 @@ fn printed_fields(
     if let Some(address) = &buyer.delivery_address {
         add("the customer's delivery address", &address_text(address));
     }
+
     let optional = [
         ("the customer's SIREN", &buyer.siren),
         ("the customer's VAT number", &buyer.vat_id),
@@ -312,6 +316,7 @@ fn printed_fields(
         "the seller's early-payment discount conditions",
         &seller.early_payment_discount,
     );
+
     for (index, line) in content.lines.iter().enumerate() {
         let number = index + 1;
         add(
@@ -328,6 +333,7 @@ fn printed_fields(
             );
         }
     }
+
     let entries = [
         ("allowance", &content.allowances),
         ("charge", &content.charges),

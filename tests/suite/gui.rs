@@ -369,8 +369,8 @@ fn checklist_shows_unprintable_customer_name() {
     assert_eq!(finding.severity, Severity::Blocking);
     assert!(finding.message.starts_with("the customer's name"));
     assert!(finding.message.contains("株 式 会 社"));
-    let shown = format!("Missing: {}", finding.message);
-    assert!(harness.shows(&shown));
+    let expected = format!("Missing: {}", finding.message);
+    assert!(harness.shows(&expected));
     assert!(!harness.shows("Issue now"));
 
     harness.edit(editor::Message::ConfirmIssue);
