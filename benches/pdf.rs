@@ -9,6 +9,10 @@
 //!    the same run, for the ratio.
 //!
 //! Prints mean and median figures; docs/benchmarks.md records them.
+//!
+//! `cargo bench --bench pdf -- render [COUNT]` times only the in-process
+//! rendering, COUNT times (default 2,000), which keeps a profiler run short:
+//! `valgrind --tool=callgrind target/release/deps/pdf-* render 100`.
 
 use std::path::Path;
 use std::process::Command;
@@ -33,6 +37,12 @@ const PROCESS_RUNS: usize = 50;
 const REPORTLAB_RENDERS: usize = 300;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    let render_only = arguments.iter().any(|argument| argument == "render");
+    let renders_count = match arguments.iter().find_map(|argument| argument.parse().ok()) {
+        Some(count) if render_only => count,
+        _ => RENDERS,
+    };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let invoice_json = std::fs::read_to_string(root.join("benches/invoice20.json"))?;
     let dir = tempfile::tempdir()?;
@@ -47,14 +57,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..50 {
         pdf::render(&view, &company, &template, Nature::Services)?;
     }
-    let mut renders = Vec::with_capacity(RENDERS);
+    let mut renders = Vec::with_capacity(renders_count);
     let mut size = 0;
-    for _ in 0..RENDERS {
+    for _ in 0..renders_count {
         let start = Instant::now();
         size = pdf::render(&view, &company, &template, Nature::Services)?.len();
         renders.push(start.elapsed());
     }
     report("render, 20-line invoice, in process", &renders, Some(size));
+    if render_only {
+        return Ok(());
+    }
 
     let issue_start = Instant::now();
     let mut numbers = Vec::with_capacity(EXPORTS);

@@ -3,12 +3,15 @@
 //! of annex II, Code de commerce L441-9, EU directive 2006/112/EC art. 226).
 //!
 //! A missing mandatory mention blocks issuing; what is only advisable, or
-//! becomes mandatory later, is a warning.
+//! becomes mandatory later, is a warning. So does any printed text with
+//! characters that the embedded PDF fonts lack, because the PDF archived at
+//! issue could not be rendered.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::document::{Company, Content, Header, Party};
+use crate::document::{Address, Company, Content, Header, Party};
+use crate::pdf;
 use crate::vat::VatCategory;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -201,7 +204,170 @@ pub fn check(
     if let Some(issue_date) = header.issue_date {
         check_terms(header, issue_date, &mut add);
     }
+    findings.extend(unprintable(company, header, buyer, content));
     findings
+}
+
+/// Code of the findings about characters the PDF fonts cannot show.
+pub const UNPRINTABLE: &str = "unprintable_characters";
+
+/// Characters of the field's text quoted in an unprintable-character finding.
+const QUOTED_CHARACTERS: usize = 60;
+
+/// Lists one blocking finding per printed field that contains characters the
+/// embedded DejaVu Sans fonts cannot show, such as Chinese or Japanese
+/// ideographs: the field, the characters, and the fix.
+pub fn unprintable(
+    seller: &Company,
+    header: &Header,
+    buyer: &Party,
+    content: &Content,
+) -> Vec<Finding> {
+    printed_fields(seller, header, buyer, content)
+        .into_iter()
+        .filter_map(|(field, text)| unprintable_finding(&field, &text))
+        .collect()
+}
+
+/// Returns the blocking finding for `text` printed as `field` (such as "the
+/// customer's name"), or `None` when the fonts show every character.
+pub fn unprintable_finding(field: &str, text: &str) -> Option<Finding> {
+    let characters = match pdf::unprintable_characters(text) {
+        Ok(characters) => characters,
+        Err(error) => {
+            // Without the fonts nothing can be rendered at all, and the
+            // rendering reports that error itself.
+            tracing::error!(%error, "font coverage not checked");
+            return None;
+        }
+    };
+    if characters.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = characters.iter().map(char::to_string).collect();
+    let codes: Vec<String> = characters
+        .iter()
+        .map(|character| format!("U+{:04X}", u32::from(*character)))
+        .collect();
+    // A long description is cut, since the field name already locates it.
+    let mut quoted: String = text.chars().take(QUOTED_CHARACTERS).collect();
+    if text.chars().count() > QUOTED_CHARACTERS {
+        quoted.push('…');
+    }
+    Some(Finding {
+        severity: Severity::Blocking,
+        code: UNPRINTABLE,
+        message: format!(
+            "{field} (\"{quoted}\") contains {} ({}), which the PDF font DejaVu Sans cannot show: write {} in Latin letters (a transliteration), or in Greek or Cyrillic",
+            listed.join(" "),
+            codes.join(", "),
+            if characters.len() == 1 { "it" } else { "them" }
+        ),
+    })
+}
+
+/// Lists the fields a PDF prints from the seller, the buyer and the
+/// document, in the order they are printed, each with its name in plain
+/// words.
+// NOTE: the template's footer text is printed too, but only rendering checks
+// it (`books::archive`), because the checklist does not read the template.
+fn printed_fields(
+    seller: &Company,
+    header: &Header,
+    buyer: &Party,
+    content: &Content,
+) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut add = |field: &str, text: &str| fields.push((field.to_string(), text.to_string()));
+    add("the seller's name", &seller.name);
+    add("the seller's legal form", &seller.legal_form);
+    add("the seller's share capital", &seller.share_capital);
+    add("the seller's address", &address_text(&seller.address));
+    add("the seller's SIREN", &seller.siren);
+    add("the seller's RCS registration", &seller.rcs);
+    add("the seller's VAT number", &seller.vat_id);
+    add("the seller's e-mail address", &seller.email);
+    add("the seller's phone number", &seller.phone);
+
+    add("the customer's name", &buyer.name);
+    add(
+        "the customer's billing address",
+        &address_text(&buyer.address),
+    );
+    if let Some(address) = &buyer.delivery_address {
+        add("the customer's delivery address", &address_text(address));
+    }
+
+    let optional = [
+        ("the customer's SIREN", &buyer.siren),
+        ("the customer's VAT number", &buyer.vat_id),
+        ("the purchase order reference", &header.purchase_order_ref),
+        ("the buyer reference", &header.buyer_reference),
+        ("the note", &header.note),
+    ];
+    for (field, text) in optional {
+        if let Some(text) = text {
+            add(field, text);
+        }
+    }
+    add("the seller's IBAN", &seller.iban);
+    add("the seller's BIC", &seller.bic);
+    add(
+        "the seller's early-payment discount conditions",
+        &seller.early_payment_discount,
+    );
+
+    for (index, line) in content.lines.iter().enumerate() {
+        let number = index + 1;
+        add(
+            &format!("the description of line {number}"),
+            &line.description,
+        );
+        if let Some(code) = &line.item_code {
+            add(&format!("the item code of line {number}"), code);
+        }
+        if let Some(reason) = &line.vat.exemption_reason {
+            add(
+                &format!("the VAT exemption reason of line {number}"),
+                reason,
+            );
+        }
+    }
+
+    let entries = [
+        ("allowance", &content.allowances),
+        ("charge", &content.charges),
+    ];
+    for (kind, list) in entries {
+        for (index, entry) in list.iter().enumerate() {
+            let number = index + 1;
+            add(
+                &format!("the reason of document {kind} {number}"),
+                &entry.reason,
+            );
+            let exemption = entry
+                .vat
+                .as_ref()
+                .and_then(|vat| vat.exemption_reason.as_ref());
+            if let Some(reason) = exemption {
+                let field = format!("the VAT exemption reason of document {kind} {number}");
+                add(&field, reason);
+            }
+        }
+    }
+    fields
+}
+
+fn address_text(address: &Address) -> String {
+    let parts = [
+        Some(&address.line1),
+        address.line2.as_ref(),
+        Some(&address.postcode),
+        Some(&address.city),
+        Some(&address.country),
+    ];
+    let parts: Vec<&str> = parts.into_iter().flatten().map(String::as_str).collect();
+    parts.join(" ")
 }
 
 fn check_terms(

@@ -12,6 +12,7 @@ use chrono::{NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Transaction};
 
 use super::{DocumentView, load_company, view};
+use crate::compliance;
 use crate::document::{Company, DocumentId};
 use crate::einvoice::{EinvoiceError, cii, facturx};
 use crate::journal;
@@ -92,6 +93,22 @@ fn render_for(
     seller: &Company,
     template: &Template,
 ) -> Result<Vec<u8>> {
+    // The same findings as the issue checklist, so that a draft's preview
+    // names the field to fix instead of only the first missing glyph.
+    let document = &view.document;
+    let header = &document.header;
+    let mut findings = compliance::unprintable(seller, header, &header.buyer, &document.content);
+    findings.extend(compliance::unprintable_finding(
+        "the template's footer text",
+        &template.footer,
+    ));
+    if !findings.is_empty() {
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        return Err(StoreError::Rejected(format!(
+            "the PDF could not be rendered: {}",
+            messages.join("; ")
+        )));
+    }
     let nature = nature(tx, view)?;
     pdf::render(view, seller, template, nature)
         .map_err(|error| StoreError::Rejected(format!("the PDF could not be rendered: {error}")))

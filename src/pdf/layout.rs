@@ -2,8 +2,11 @@
 //! the repeated table header, the footer with "page x of y", and the
 //! conversion to printpdf operations. Units are PDF points.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::Path;
+
+use flate2::{Compress, Compression, FlushCompress, Status};
 
 use printpdf::{
     Color, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, RawImage,
@@ -436,10 +439,73 @@ impl Sheet {
                 )
             })
             .collect();
-        let bytes = document
+        // printpdf's own `save` compresses every stream at the best (slowest)
+        // Deflate level; the streams are compressed here instead.
+        let options = PdfSaveOptions {
+            optimize: false,
+            ..PdfSaveOptions::default()
+        };
+        let mut pdf = document
             .with_pages(pages)
-            .save(&PdfSaveOptions::default(), &mut Vec::new());
+            .to_lopdf_document(&options, &mut Vec::new());
+        compress_streams(&mut pdf)?;
+        let mut bytes = Vec::new();
+        pdf.save_to(&mut bytes)
+            .map_err(|error| PdfError::Write(error.to_string()))?;
         Ok(bytes)
+    }
+}
+
+/// Deflate level of the page and font streams. On a 20-line invoice, level 1
+/// (fastest) makes the PDF 11 % larger than level 9 and takes about a third
+/// of its instructions (docs/benchmarks.md).
+const DEFLATE_LEVEL: u32 = 1;
+
+thread_local! {
+    /// One compressor per thread, reset between streams, which saves
+    /// allocating its tables (about 300 KB) for every stream.
+    static COMPRESSOR: RefCell<Compress> =
+        RefCell::new(Compress::new(Compression::new(DEFLATE_LEVEL), true));
+}
+
+/// Compresses with Deflate (`/FlateDecode`) every stream that printpdf left
+/// uncompressed and allows to be compressed, as its `optimize` option does,
+/// keeping a stream as it is when compression would not make it shorter.
+fn compress_streams(pdf: &mut lopdf::Document) -> Result<(), PdfError> {
+    COMPRESSOR.with_borrow_mut(|compressor| {
+        for object in pdf.objects.values_mut() {
+            let lopdf::Object::Stream(stream) = object else {
+                continue;
+            };
+            if !stream.allows_compression || stream.dict.has(b"Filter") {
+                continue;
+            }
+            let compressed = zlib(compressor, &stream.content)?;
+            if compressed.len() < stream.content.len() {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(compressed);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Compresses `input` into a zlib stream (RFC 1950), as `/FlateDecode`
+/// expects.
+fn zlib(compressor: &mut Compress, input: &[u8]) -> Result<Vec<u8>, PdfError> {
+    compressor.reset();
+    let mut output = Vec::with_capacity(input.len() / 2 + 64);
+    loop {
+        let consumed = usize::try_from(compressor.total_in()).unwrap_or(input.len());
+        let remaining = input.get(consumed..).unwrap_or_default();
+        let status = compressor
+            .compress_vec(remaining, &mut output, FlushCompress::Finish)
+            .map_err(|error| PdfError::Write(format!("compressing a stream failed: {error}")))?;
+        match status {
+            Status::StreamEnd => return Ok(output),
+            // The output is full: give it room and go on.
+            Status::Ok | Status::BufError => output.reserve(output.capacity().max(64)),
+        }
     }
 }
 
@@ -509,18 +575,31 @@ pub fn printable(text: &str) -> Result<String, PdfError> {
             c => Some(c),
         })
         .collect();
-    let regular = Face::get(Weight::Regular)?;
-    let bold = Face::get(Weight::Bold)?;
-    if let Some(character) = cleaned
-        .chars()
-        .find(|c| *c != '\n' && !(regular.covers(*c) && bold.covers(*c)))
-    {
+    if let Some(character) = unprintable_characters(&cleaned)?.first() {
         return Err(PdfError::UnsupportedCharacter {
-            character,
+            character: *character,
             text: text.to_string(),
         });
     }
     Ok(cleaned)
+}
+
+/// Lists, once each and in order of appearance, the characters of `text`
+/// that the regular or the bold face lacks. Control characters are left out
+/// because `printable` replaces or drops them before printing.
+pub fn unprintable_characters(text: &str) -> Result<Vec<char>, PdfError> {
+    let regular = Face::get(Weight::Regular)?;
+    let bold = Face::get(Weight::Bold)?;
+    let mut missing = Vec::new();
+    for character in text.chars() {
+        if character.is_control() || missing.contains(&character) {
+            continue;
+        }
+        if !(regular.covers(character) && bold.covers(character)) {
+            missing.push(character);
+        }
+    }
+    Ok(missing)
 }
 
 #[cfg(test)]

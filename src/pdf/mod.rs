@@ -108,6 +108,14 @@ pub enum PdfError {
     Logo { path: String, reason: String },
     #[error("{0}")]
     Font(String),
+    #[error("writing the PDF failed: {0}")]
+    Write(String),
+}
+
+/// Lists, once each, the characters of `text` that the embedded DejaVu Sans
+/// faces cannot show, so that a caller can reject them before rendering.
+pub fn unprintable_characters(text: &str) -> Result<Vec<char>, PdfError> {
+    layout::unprintable_characters(text)
 }
 
 /// Returns the title and number a document prints on every page, such as

@@ -338,6 +338,46 @@ fn flow_incomplete_invoice_not_issued() {
     assert!(!harness.books.view(id, today()).unwrap().document.issued);
 }
 
+#[test]
+fn checklist_shows_unprintable_customer_name() {
+    let mut harness = Harness::with_company(complete_company());
+    harness
+        .books
+        .add_customer(&customer("株式会社 Tanaka"))
+        .unwrap();
+    harness.send(Message::Navigate(Page::New(DocumentKind::Invoice)));
+    let found = harness.books.customers("Tanaka", false).unwrap().remove(0);
+    harness.edit(editor::Message::CustomerPicked(Box::new(found)));
+    harness.edit(editor::Message::AddLine);
+    fill_line(
+        &mut harness,
+        0,
+        "Audit",
+        "1",
+        "100",
+        Vat::standard(dec!(20)),
+    );
+    harness.edit(editor::Message::Issue);
+
+    let Some(Dialog::Checklist(findings)) = harness.editor().dialog() else {
+        panic!("no checklist: {:?}", harness.editor().error())
+    };
+    let finding = findings
+        .iter()
+        .find(|finding| finding.code == facturier::compliance::UNPRINTABLE)
+        .unwrap_or_else(|| panic!("no unprintable-character finding: {findings:#?}"));
+    assert_eq!(finding.severity, Severity::Blocking);
+    assert!(finding.message.starts_with("the customer's name"));
+    assert!(finding.message.contains("株 式 会 社"));
+    let expected = format!("Missing: {}", finding.message);
+    assert!(harness.shows(&expected));
+    assert!(!harness.shows("Issue now"));
+
+    harness.edit(editor::Message::ConfirmIssue);
+    let id = harness.editor().id().unwrap();
+    assert!(!harness.books.view(id, today()).unwrap().document.issued);
+}
+
 // First start and settings -------------------------------------------------
 
 #[test]

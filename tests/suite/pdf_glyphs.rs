@@ -1,11 +1,14 @@
 //! Accented Central European letters, the euro sign and the naira sign are
-//! printed with real glyphs and extracted back exactly.
+//! printed with real glyphs and extracted back exactly. Characters without a
+//! glyph block issuing, with the field named, before any rendering.
 // Helpers outside #[test] functions fail the test on any error, as the
 // tests themselves do.
 #![allow(clippy::unwrap_used)]
 
 use crate::pdf_common;
 
+use facturier::books::today;
+use facturier::compliance::{self, Severity};
 use facturier::document::DocumentKind;
 use facturier::pdf::{Language, Template};
 use pdf_common::{assert_fonts_embedded, assert_qpdf_check, books, draft, text};
@@ -105,4 +108,119 @@ fn character_without_glyph_is_rejected_not_boxed() {
     let error = books.pdf(id).unwrap_err().to_string();
     assert!(error.contains("U+6F22"), "{error}");
     assert!(error.contains("Thé 漢"), "{error}");
+    assert!(error.contains("the description of line 1"), "{error}");
+}
+
+/// Returns a complete French invoice to the customer `name`.
+fn invoice_to(name: &str) -> String {
+    format!(
+        r#"{{
+        "customer": {{"name": "{name}", "siren": "552100554",
+            "address": {{"line1": "4 rue Neuve", "postcode": "69003", "city": "Lyon", "country": "FR"}}}},
+        "currency": "EUR", "issue_date": "2026-03-02", "delivery_date": "2026-03-02",
+        "lines": [{{"description": "Audit", "quantity": "1", "unit": "C62", "unit_price": "100.00",
+                   "vat": {{"category": "S", "rate": "20"}}}}]
+    }}"#
+    )
+}
+
+#[test]
+fn ideographs_in_buyer_name_block_issue() {
+    let (_dir, mut books) = books();
+    let id = draft(
+        &mut books,
+        DocumentKind::Invoice,
+        &invoice_to("株式会社 Tanaka"),
+    );
+
+    let findings = books.checklist(id).unwrap();
+    let unprintable: Vec<_> = findings
+        .iter()
+        .filter(|finding| finding.code == compliance::UNPRINTABLE)
+        .collect();
+    assert_eq!(unprintable.len(), 1, "{findings:#?}");
+    let finding = unprintable[0];
+    assert_eq!(finding.severity, Severity::Blocking);
+    let message = &finding.message;
+    assert!(message.starts_with("the customer's name"), "{message}");
+    assert!(message.contains("株 式 会 社"), "{message}");
+    assert!(
+        message.contains("U+682A, U+5F0F, U+4F1A, U+793E"),
+        "{message}"
+    );
+    assert!(message.contains("in Latin letters"), "{message}");
+
+    let error = books.issue(id, None).unwrap_err().to_string();
+    assert!(error.contains("the customer's name"), "{error}");
+    assert!(error.contains("株 式 会 社"), "{error}");
+    assert!(!books.view(id, today()).unwrap().document.issued);
+}
+
+#[test]
+fn ideographs_in_draft_preview_name_field() {
+    let (_dir, mut books) = books();
+    let id = draft(
+        &mut books,
+        DocumentKind::Invoice,
+        &invoice_to("株式会社 Tanaka"),
+    );
+    let error = books.pdf(id).unwrap_err().to_string();
+    assert!(error.contains("the customer's name"), "{error}");
+    assert!(error.contains("株 式 会 社"), "{error}");
+    assert!(error.contains("in Latin letters"), "{error}");
+}
+
+#[test]
+fn transliterated_buyer_name_issues() {
+    let (_dir, mut books) = books();
+    let id = draft(
+        &mut books,
+        DocumentKind::Invoice,
+        &invoice_to("Kabushiki Kaisha Tanaka"),
+    );
+    let findings = books.checklist(id).unwrap();
+    assert!(
+        findings
+            .iter()
+            .all(|finding| finding.severity != Severity::Blocking),
+        "{findings:#?}"
+    );
+    books.issue(id, None).unwrap();
+    let pdf = books.pdf(id).unwrap();
+    assert_qpdf_check(&pdf);
+    assert!(text(&pdf).contains("Kabushiki Kaisha Tanaka"));
+}
+
+#[test]
+fn unprintable_finding_names_each_field() {
+    let (_dir, mut books) = books();
+    let json = r#"{
+        "customer": {"name": "Client", "address": {"line1": "1 rue A", "postcode": "75001", "city": "東京", "country": "FR"}},
+        "currency": "EUR", "note": "Merci 🙂",
+        "lines": [{"description": "Audit", "quantity": "1", "unit": "C62", "unit_price": "1.00",
+                   "vat": {"category": "S", "rate": "20"}},
+                  {"description": "Thé 漢", "quantity": "1", "unit": "C62", "unit_price": "1.00",
+                   "vat": {"category": "S", "rate": "20"}}]
+    }"#;
+    let id = draft(&mut books, DocumentKind::Invoice, json);
+    let messages: Vec<String> = books
+        .checklist(id)
+        .unwrap()
+        .into_iter()
+        .filter(|finding| finding.code == compliance::UNPRINTABLE)
+        .map(|finding| finding.message)
+        .collect();
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+    assert!(
+        messages[0].starts_with("the customer's billing address"),
+        "{messages:#?}"
+    );
+    assert!(messages[0].contains("東 京"), "{messages:#?}");
+    assert!(messages[1].starts_with("the note"), "{messages:#?}");
+    assert!(messages[1].contains("U+1F642"), "{messages:#?}");
+    assert!(
+        messages[2].starts_with("the description of line 2"),
+        "{messages:#?}"
+    );
+    assert!(messages[2].contains("U+6F22"), "{messages:#?}");
 }
