@@ -17,10 +17,11 @@ use iced::keyboard::{self, Key, key::Named};
 use iced::widget::{button, column, container, row, text};
 use iced::{Element, Fill, Subscription, Task};
 
+use crate::backup::RestoreOutcome;
 use crate::document::{Company, DocumentKind};
-use database::{Database, Reply, Request};
+use database::{Database, Reply, Request, StartProblem};
 use i18n::Language;
-use screen::{Action, board, catalogue, customers, editor, settings, welcome};
+use screen::{Action, board, catalogue, customers, editor, restore, settings, welcome};
 
 /// The screen on display.
 #[derive(Debug)]
@@ -33,6 +34,9 @@ pub enum Screen {
     Customers(customers::Customers),
     Catalogue(catalogue::Catalogue),
     Settings(settings::Settings),
+    /// Restore from a backup, or the recovery screen when the books cannot
+    /// be used at start.
+    Restore(restore::Restore),
 }
 
 /// A destination of the navigation bar.
@@ -42,6 +46,8 @@ pub enum Page {
     Customers,
     Catalogue,
     Settings,
+    /// The restore screen, from the settings.
+    Restore,
     New(DocumentKind),
     Open(crate::document::DocumentId),
 }
@@ -56,6 +62,7 @@ pub enum Message {
     Customers(customers::Message),
     Catalogue(catalogue::Message),
     Settings(settings::Message),
+    Restore(restore::Message),
     /// Go to a page. With an edited draft, the user confirms first.
     Navigate(Page),
     /// Leave the edited draft without saving.
@@ -78,6 +85,10 @@ pub enum Effect {
     FocusPrevious,
     /// Open the save dialog for a backup file.
     PickBackupPath,
+    /// Open the file dialog to pick a backup to restore.
+    PickRestoreFile,
+    /// Close the window, which stops the app.
+    Quit,
     /// Open the save dialog for a PDF, proposing this file name.
     PickPdfPath(String),
     /// Save the language choice in this folder.
@@ -93,6 +104,9 @@ pub struct App {
     leaving_to: Option<Page>,
     /// The folder where the language choice is saved; none in tests.
     preferences_dir: Option<PathBuf>,
+    /// What the last restore did, shown above the next screens until the
+    /// user navigates.
+    notice: Option<String>,
 }
 
 impl App {
@@ -106,8 +120,9 @@ impl App {
             screen: Screen::Loading,
             leaving_to: None,
             preferences_dir: None,
+            notice: None,
         };
-        (app, vec![Effect::Run(Request::LoadCompany)])
+        (app, vec![Effect::Run(Request::Start)])
     }
 
     pub fn screen(&self) -> &Screen {
@@ -116,6 +131,11 @@ impl App {
 
     pub fn company(&self) -> Option<&Company> {
         self.company.as_ref()
+    }
+
+    /// Returns the message about the last restore, while it is on screen.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
     }
 
     /// Returns whether the "leave without saving?" question is on screen.
@@ -130,6 +150,8 @@ impl App {
             Message::Replied(Reply::Company(result)) if matches!(self.screen, Screen::Loading) => {
                 return self.company_loaded(result);
             }
+            Message::Replied(Reply::Started(result)) => return self.started(result),
+            Message::Replied(Reply::Restored(Ok(outcome))) => return self.restored(&outcome),
             Message::Replied(reply) => self.route_reply(reply),
             Message::Welcome(message) => match &mut self.screen {
                 Screen::Welcome(welcome) => welcome.update(message, language),
@@ -165,6 +187,15 @@ impl App {
                 }
                 Action::None
             }
+            Message::Settings(settings::Message::OpenRestore) => {
+                return self.navigate(Page::Restore);
+            }
+            Message::Restore(restore::Message::ChooseFile) => return vec![Effect::PickRestoreFile],
+            Message::Restore(restore::Message::Quit) => return vec![Effect::Quit],
+            Message::Restore(message) => match &mut self.screen {
+                Screen::Restore(screen) => screen.update(message),
+                _ => Action::None,
+            },
             Message::Settings(message) => match &mut self.screen {
                 Screen::Settings(settings) => settings.update(message, language),
                 _ => Action::None,
@@ -207,6 +238,47 @@ impl App {
         }
     }
 
+    /// Opens the board, the welcome screen, or the recovery screen, after
+    /// the database thread opened the data folder.
+    fn started(&mut self, result: Result<Option<Company>, StartProblem>) -> Vec<Effect> {
+        match result {
+            Ok(company) => self.company_loaded(Ok(company)),
+            Err(problem) => {
+                tracing::error!("the app opened on the recovery screen");
+                self.company = None;
+                self.leaving_to = None;
+                let (screen, request) = restore::Restore::new(restore::Mode::Recovery(problem));
+                self.screen = Screen::Restore(screen);
+                request.into_iter().map(Effect::Run).collect()
+            }
+        }
+    }
+
+    /// Reloads everything from the restored books, starting as at launch.
+    fn restored(&mut self, outcome: &RestoreOutcome) -> Vec<Effect> {
+        let language = self.language;
+        let mut notice = format!(
+            "{} {}.",
+            language.pick("Restored from the backup", "Restauré depuis la sauvegarde"),
+            outcome.restored.path.display()
+        );
+        if let Some(aside) = &outcome.kept_aside {
+            notice.push_str(&format!(
+                " {} {}",
+                language.pick(
+                    "The previous file was kept as",
+                    "L'ancien fichier a été conservé sous"
+                ),
+                aside.display()
+            ));
+        }
+        self.notice = Some(notice);
+        self.company = None;
+        self.leaving_to = None;
+        self.screen = Screen::Loading;
+        vec![Effect::Run(Request::Start)]
+    }
+
     fn route_reply(&mut self, reply: Reply) -> Action {
         let language = self.language;
         match &mut self.screen {
@@ -221,6 +293,7 @@ impl App {
             Screen::Settings(settings) => {
                 settings.update(settings::Message::Replied(reply), language)
             }
+            Screen::Restore(screen) => screen.update(restore::Message::Replied(reply)),
         }
     }
 
@@ -263,6 +336,10 @@ impl App {
 
     fn go(&mut self, page: Page) -> Vec<Effect> {
         self.leaving_to = None;
+        // The notice stays on the first screen after a restore, the board.
+        if !matches!(self.screen, Screen::Loading) {
+            self.notice = None;
+        }
         match page {
             Page::Board => {
                 let (board, requests) = board::Board::new();
@@ -282,6 +359,11 @@ impl App {
             Page::Settings => {
                 self.screen = Screen::Settings(settings::Settings::new(self.company.as_ref()));
                 vec![Effect::Run(Request::LoadSeries)]
+            }
+            Page::Restore => {
+                let (screen, request) = restore::Restore::new(restore::Mode::Settings);
+                self.screen = Screen::Restore(screen);
+                request.into_iter().map(Effect::Run).collect()
             }
             Page::New(kind) => {
                 self.screen = Screen::Editor(Box::new(editor::Editor::new()));
@@ -376,6 +458,16 @@ impl App {
                     Message::Settings(settings::Message::BackupPathPicked(path))
                 })
             }
+            Effect::PickRestoreFile => {
+                let dialog = rfd::AsyncFileDialog::new()
+                    .add_filter("SQLite", &["sqlite3", "sqlite", "db"])
+                    .pick_file();
+                Task::perform(dialog, |picked| {
+                    let path = picked.map(|handle| handle.path().to_path_buf());
+                    Message::Restore(restore::Message::FilePicked(path))
+                })
+            }
+            Effect::Quit => iced::exit(),
             Effect::PickPdfPath(name) => {
                 let dialog = rfd::AsyncFileDialog::new()
                     .set_file_name(name)
@@ -419,6 +511,7 @@ impl App {
             Screen::Customers(customers) => customers.view(language).map(Message::Customers),
             Screen::Catalogue(catalogue) => catalogue.view(language).map(Message::Catalogue),
             Screen::Settings(settings) => settings.view(language).map(Message::Settings),
+            Screen::Restore(screen) => screen.view(language).map(Message::Restore),
         };
         if self.company.is_none() {
             return body;
@@ -439,7 +532,18 @@ impl App {
             .into(),
             None => body,
         };
-        column![self.navigation(), body].into()
+        match &self.notice {
+            Some(notice) => column![
+                self.navigation(),
+                container(text(notice.as_str()))
+                    .padding(10)
+                    .width(Fill)
+                    .style(container::success),
+                body
+            ]
+            .into(),
+            None => column![self.navigation(), body].into(),
+        }
     }
 
     fn navigation(&self) -> Element<'_, Message> {
@@ -456,7 +560,7 @@ impl App {
         let on_board = matches!(self.screen, Screen::Board(_));
         let on_customers = matches!(self.screen, Screen::Customers(_));
         let on_catalogue = matches!(self.screen, Screen::Catalogue(_));
-        let on_settings = matches!(self.screen, Screen::Settings(_));
+        let on_settings = matches!(self.screen, Screen::Settings(_) | Screen::Restore(_));
         container(
             row![
                 text("Facturier").size(20),

@@ -5,6 +5,7 @@ pub mod board;
 pub mod catalogue;
 pub mod customers;
 pub mod editor;
+pub mod restore;
 pub mod settings;
 pub mod welcome;
 
