@@ -18,6 +18,8 @@ mod exchange;
 mod facturx;
 #[cfg(feature = "gui")]
 mod gui;
+#[cfg(feature = "gui")]
+mod gui_restore;
 mod northwind;
 mod numbering;
 mod payments;

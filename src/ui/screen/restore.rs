@@ -322,14 +322,13 @@ impl Restore {
                     ),
                 ),
             Some(Err(error)) => view.push(
-                container(text(format!(
-                    "{} {}",
-                    language.pick(
+                container(column![
+                    text(language.pick(
                         "This backup cannot be restored:",
                         "Cette sauvegarde ne peut pas être restaurée :"
-                    ),
-                    first_lines(error, 4)
-                )))
+                    )),
+                    text(first_lines(error, 4)),
+                ])
                 .padding(8)
                 .style(container::danger),
             ),
