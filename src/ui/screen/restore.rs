@@ -252,6 +252,7 @@ impl Restore {
         if matches!(self.mode, Mode::Recovery(_)) {
             content = content.push(
                 button(text(language.pick("Quit Facturier", "Quitter Facturier")))
+                    .style(button::secondary)
                     .on_press(Message::Quit),
             );
         }
@@ -265,6 +266,12 @@ impl Restore {
         let current: Element<'_, Message> = match self.backups.as_ref().map(|list| &list.current) {
             None => text(language.pick("Reading…", "Lecture…")).into(),
             Some(Ok(summary)) => summary_view(summary, language),
+            // The recovery screen already says what is wrong with it.
+            Some(Err(_)) if matches!(self.mode, Mode::Recovery(_)) => text(language.pick(
+                "Damaged, as described above. It will be kept aside as it is.",
+                "Endommagé, comme décrit ci-dessus. Il sera mis de côté tel quel.",
+            ))
+            .into(),
             Some(Err(error)) => text(first_lines(error, 4)).into(),
         };
         let current = column![
