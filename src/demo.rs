@@ -514,7 +514,7 @@ mod tests {
     }
 
     #[test]
-    fn shifted_latest_falls_in_last_year_for_every_day() {
+    fn shift_for_every_day_of_three_years() {
         // A leap day as the latest order checks the 28 February fallback.
         for latest in [date("1998-05-06"), date("1996-02-29"), date("1997-12-31")] {
             let mut today = date("2027-01-01");
@@ -539,7 +539,7 @@ mod tests {
     }
 
     #[test]
-    fn shifted_orders_never_pass_today_and_keep_order() {
+    fn shifted_orders_stay_past_and_ordered() {
         let data = DemoData::load().unwrap();
         let latest = data
             .orders

@@ -199,7 +199,7 @@ pub enum StartProblem {
         database: PathBuf,
         problem: FileProblem,
     },
-    /// Another Facturier window or long command holds the data folder.
+    /// Another Facturier window or long command has locked the data folder.
     AlreadyOpen(String),
     /// Any other failure, such as a data folder that cannot be created.
     Failed(String),
@@ -386,7 +386,7 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
 
 // Start-up, backups and restore ---------------------------------------------
 
-/// The books of one data folder as the database thread holds them.
+/// The books of one data folder and its lock, owned by the database thread.
 pub struct Session {
     data_dir: PathBuf,
     state: SessionState,
@@ -401,7 +401,8 @@ enum SessionState {
         lock: DataLock,
         problem: FileProblem,
     },
-    /// The books could not be opened at all; every request gets this.
+    /// The books could not be opened at all, so every request fails with
+    /// this reason.
     Unavailable(StartProblem),
 }
 

@@ -104,8 +104,8 @@ pub struct App {
     leaving_to: Option<Page>,
     /// The folder where the language choice is saved; none in tests.
     preferences_dir: Option<PathBuf>,
-    /// What the last restore did, shown above the next screens until the
-    /// user navigates.
+    /// Message about the last restore, shown above the board until the user
+    /// navigates.
     notice: Option<String>,
 }
 

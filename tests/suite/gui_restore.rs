@@ -164,9 +164,9 @@ fn damage(data: &Path, damage: Damage) -> Vec<u8> {
     bytes
 }
 
-/// A data folder with one automatic backup of 3 invoices, then a fourth
-/// invoice issued after it, and the database damaged. Returns the numbers of
-/// the 4 invoices and the damaged bytes.
+/// Fills `data` with 3 invoices and an automatic backup of them, issues a
+/// fourth invoice, then damages the database. Returns the numbers of the 4
+/// invoices and the damaged bytes.
 fn damaged_folder(data: &Path, kind: Damage) -> (Vec<String>, Vec<u8>) {
     let (mut books, mut numbers) = books_with_invoices(data, 3);
     backup::automatic_backup(books.store(), data).unwrap();

@@ -32,7 +32,7 @@ pub enum Message {
     Replied(Reply),
 }
 
-/// Why the screen is open.
+/// Reason the screen is open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
     /// Opened from the settings, on books that work.
@@ -54,7 +54,7 @@ pub struct Restore {
     mode: Mode,
     backups: Option<BackupList>,
     selection: Option<Selection>,
-    /// Where the current file goes, while the confirmation is on screen.
+    /// Path the current file is moved to, while the confirmation is on screen.
     confirming: Option<PathBuf>,
     restoring: bool,
     error: Option<String>,
@@ -261,12 +261,12 @@ impl Restore {
             .into()
     }
 
-    /// The current file and the selected backup side by side.
+    /// Shows the current file and the selected backup side by side.
     fn comparison(&self, language: Language) -> Element<'_, Message> {
         let current: Element<'_, Message> = match self.backups.as_ref().map(|list| &list.current) {
             None => text(language.pick("Reading…", "Lecture…")).into(),
             Some(Ok(summary)) => summary_view(summary, language),
-            // The recovery screen already says what is wrong with it.
+            // The recovery screen already describes what is wrong with it.
             Some(Err(_)) if matches!(self.mode, Mode::Recovery(_)) => text(language.pick(
                 "Damaged, as described above. It will be kept aside as it is.",
                 "Endommagé, comme décrit ci-dessus. Il sera mis de côté tel quel.",
@@ -372,7 +372,8 @@ impl Restore {
         )
     }
 
-    /// The automatic backups, newest first, and the file dialog for others.
+    /// Lists the automatic backups, newest first, and the button that picks
+    /// another file.
     fn backup_list(&self, language: Language) -> Element<'_, Message> {
         let mut list = Column::new().spacing(6);
         if let Some(backups) = &self.backups {
@@ -536,7 +537,7 @@ fn problem_view(problem: &StartProblem, language: Language) -> Element<'_, Messa
         .into()
 }
 
-/// What a database file contains: company, documents and last invoice.
+/// Shows what a database file contains: company, documents and last invoice.
 fn summary_view(summary: &BackupSummary, language: Language) -> Element<'_, Message> {
     let company = summary
         .company
