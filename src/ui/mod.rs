@@ -264,7 +264,7 @@ impl App {
         );
         if let Some(aside) = &outcome.kept_aside {
             notice.push_str(&format!(
-                " {} {}",
+                " {} {}.",
                 language.pick(
                     "The previous file was kept as",
                     "L'ancien fichier a été conservé sous"
