@@ -489,6 +489,47 @@ pub fn latest_good_backup(data_dir: &Path) -> Option<PathBuf> {
         .find(|path| check_file(path).is_ok())
 }
 
+/// An automatic backup file as the restore screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupFile {
+    pub path: PathBuf,
+    /// Size in bytes.
+    pub size: u64,
+    /// Last modification time, which is when the backup was written.
+    pub modified: Option<chrono::DateTime<chrono::Local>>,
+}
+
+/// Lists the automatic backups of the data folder, newest first, without
+/// opening them.
+pub fn backup_files(data_dir: &Path) -> Vec<BackupFile> {
+    automatic_backups(data_dir)
+        .into_iter()
+        .rev()
+        .map(|path| {
+            let metadata = std::fs::metadata(&path).ok();
+            BackupFile {
+                size: metadata.as_ref().map_or(0, std::fs::Metadata::len),
+                modified: metadata
+                    .and_then(|metadata| metadata.modified().ok())
+                    .map(chrono::DateTime::<chrono::Local>::from),
+                path,
+            }
+        })
+        .collect()
+}
+
+/// Checks the database of `data_dir` read-only with `check_file`, as the
+/// desktop app does before it opens it. A folder without a database passes,
+/// because opening it creates a new one.
+pub fn check_database(data_dir: &Path) -> std::result::Result<(), FileProblem> {
+    let path = data_dir.join(DATABASE_FILE);
+    if path.exists() {
+        check_file(&path)
+    } else {
+        Ok(())
+    }
+}
+
 fn rotate(folder: &Path, kept: usize) {
     let files = automatic_backups(folder.parent().unwrap_or(folder));
     let excess = files.len().saturating_sub(kept);
@@ -507,14 +548,37 @@ pub struct RestoreOutcome {
     pub kept_aside: Option<PathBuf>,
 }
 
+/// Path where `restore` keeps the current database when it runs at `now`:
+/// `facturier-before-restore-YYYYMMDD-HHMMSS.sqlite3` in the data folder.
+pub fn kept_aside_path(data_dir: &Path, now: chrono::DateTime<chrono::Utc>) -> PathBuf {
+    let stamp = now.format("%Y%m%d-%H%M%S");
+    data_dir.join(format!(
+        "facturier-before-restore-{stamp}.{BACKUP_EXTENSION}"
+    ))
+}
+
+/// Replaces the database of `data_dir` with a backup, keeping the current
+/// file at `kept_aside_path` for the current time. See `restore_to_aside`.
+pub fn restore(lock: &DataLock, data_dir: &Path, backup: &Path) -> Result<RestoreOutcome> {
+    let aside = kept_aside_path(data_dir, chrono::Utc::now());
+    restore_to_aside(lock, data_dir, backup, &aside)
+}
+
 /// Replaces the database of `data_dir` with a backup. The backup is checked
-/// first; the current file (with its WAL and shared-memory files) is renamed
-/// aside with a timestamp, never deleted. The caller must hold the data
-/// folder's lock, which keeps every other Facturier window out meanwhile.
+/// first and copied next to the database. Then the current file (with its
+/// WAL and shared-memory files) is renamed to `aside`, never deleted nor
+/// overwritten, and the copy takes its place. When that last rename fails,
+/// the current file is moved back. The caller must hold the data folder's
+/// lock, which keeps every other Facturier window out meanwhile.
 ///
 /// NOTE: short commands do not take the lock, so a command writing at the
 /// very moment of a restore would write into the file kept aside.
-pub fn restore(_lock: &DataLock, data_dir: &Path, backup: &Path) -> Result<RestoreOutcome> {
+pub fn restore_to_aside(
+    _lock: &DataLock,
+    data_dir: &Path,
+    backup: &Path,
+    aside: &Path,
+) -> Result<RestoreOutcome> {
     let restored = describe(backup)?;
     let database = data_dir.join(DATABASE_FILE);
     if same_file(backup, &database) {
@@ -523,47 +587,69 @@ pub fn restore(_lock: &DataLock, data_dir: &Path, backup: &Path) -> Result<Resto
             backup.display()
         )));
     }
-    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    let kept_aside = if database.exists() {
-        let aside = data_dir.join(format!("facturier-before-restore-{stamp}.sqlite3"));
-        if aside.exists() {
-            return Err(StoreError::Rejected(format!(
-                "{} already exists: wait a second and restore again",
-                aside.display()
-            )));
+    let has_database = database.exists();
+    if has_database && aside.exists() {
+        return Err(StoreError::Rejected(format!(
+            "{} already exists: wait a second and restore again",
+            aside.display()
+        )));
+    }
+    let partial = data_dir.join(format!("{DATABASE_FILE}.restoring"));
+    std::fs::copy(backup, &partial).map_err(|error| {
+        let _ = std::fs::remove_file(&partial);
+        StoreError::Rejected(format!(
+            "cannot copy {} to {}: {error}; free some disk space and restore again",
+            backup.display(),
+            partial.display()
+        ))
+    })?;
+    let kept_aside = if has_database {
+        if let Err(error) = move_database(&database, aside) {
+            let _ = std::fs::remove_file(&partial);
+            return Err(error);
         }
-        for suffix in ["-wal", "-shm"] {
-            let companion = PathBuf::from(format!("{}{suffix}", database.display()));
-            if companion.exists() {
-                let target = PathBuf::from(format!("{}{suffix}", aside.display()));
-                std::fs::rename(&companion, &target).map_err(|error| {
-                    StoreError::Rejected(format!(
-                        "cannot move {} aside: {error}",
-                        companion.display()
-                    ))
-                })?;
-            }
-        }
-        std::fs::rename(&database, &aside).map_err(|error| {
-            StoreError::Rejected(format!("cannot move {} aside: {error}", database.display()))
-        })?;
-        Some(aside)
+        Some(aside.to_path_buf())
     } else {
         None
     };
-    let partial = data_dir.join(format!("{DATABASE_FILE}.restoring"));
-    std::fs::copy(backup, &partial)
-        .and_then(|_| std::fs::rename(&partial, &database))
-        .map_err(|error| {
-            StoreError::Rejected(format!(
-                "cannot copy {} to {}: {error}",
-                backup.display(),
-                database.display()
-            ))
-        })?;
+    if let Err(error) = std::fs::rename(&partial, &database) {
+        tracing::error!(%error, "moving the restored copy into place failed");
+        let _ = std::fs::remove_file(&partial);
+        if has_database && let Err(error) = move_database(aside, &database) {
+            tracing::error!(%error, "moving the current database back failed");
+        }
+        return Err(StoreError::Rejected(format!(
+            "cannot move the restored copy to {}: {error}; the current database was left in place",
+            database.display()
+        )));
+    }
     tracing::info!("database restored from a backup");
     Ok(RestoreOutcome {
         restored,
         kept_aside,
+    })
+}
+
+/// Renames a database file with its `-wal` and `-shm` companions.
+fn move_database(from: &Path, to: &Path) -> Result<()> {
+    for suffix in ["-wal", "-shm"] {
+        let companion = PathBuf::from(format!("{}{suffix}", from.display()));
+        if companion.exists() {
+            let target = PathBuf::from(format!("{}{suffix}", to.display()));
+            std::fs::rename(&companion, &target).map_err(|error| {
+                StoreError::Rejected(format!(
+                    "cannot move {} to {}: {error}",
+                    companion.display(),
+                    target.display()
+                ))
+            })?;
+        }
+    }
+    std::fs::rename(from, to).map_err(|error| {
+        StoreError::Rejected(format!(
+            "cannot move {} to {}: {error}",
+            from.display(),
+            to.display()
+        ))
     })
 }

@@ -226,10 +226,7 @@ impl DemoData {
             .max()
             .unwrap_or(today);
         let years = years_to_shift(latest, today);
-        let shift = |date: NaiveDate| {
-            date.checked_add_months(Months::new(12 * years))
-                .unwrap_or(date)
-        };
+        let shift = |date: NaiveDate| shift_years(date, years);
         let latest = shift(latest);
 
         let mut follow_ups: Vec<(i64, Outcome)> = Vec::new();
@@ -327,17 +324,29 @@ impl DemoData {
 }
 
 /// Whole years that bring `latest` into the year of `today`, or into the
-/// year before when that date would still be ahead of today.
-fn years_to_shift(latest: NaiveDate, today: NaiveDate) -> u32 {
-    let mut years = u32::try_from(today.year() - latest.year()).unwrap_or(0);
-    while years > 0
-        && latest
-            .checked_add_months(Months::new(12 * years))
-            .is_none_or(|shifted| shifted > today)
-    {
-        years -= 1;
+/// year before when that date would still be ahead of today. The shifted
+/// `latest` is therefore on or before `today`, and less than a year before
+/// it. The result is negative for a `today` before `latest`'s year.
+fn years_to_shift(latest: NaiveDate, today: NaiveDate) -> i32 {
+    let years = today.year() - latest.year();
+    if shift_years(latest, years) > today {
+        years - 1
+    } else {
+        years
     }
-    years
+}
+
+/// Moves `date` by whole years; 29 February becomes 28 February in a
+/// common year. Shifting keeps the order of dates, so invoices numbered in
+/// date order stay chronological.
+fn shift_years(date: NaiveDate, years: i32) -> NaiveDate {
+    let months = Months::new(12 * years.unsigned_abs());
+    let shifted = if years >= 0 {
+        date.checked_add_months(months)
+    } else {
+        date.checked_sub_months(months)
+    };
+    shifted.unwrap_or(date)
 }
 
 /// The demo's rule for what became of an invoice, from its dates:
@@ -489,9 +498,82 @@ mod tests {
 
     #[test]
     fn shift_keeps_latest_order_in_the_past() {
-        assert_eq!(years_to_shift(date("1998-05-06"), date("2026-12-04")), 28);
-        assert_eq!(years_to_shift(date("1998-05-06"), date("2026-05-06")), 28);
-        assert_eq!(years_to_shift(date("1998-05-06"), date("2026-01-10")), 27);
+        let latest = date("1998-05-06");
+        for (today, years) in [
+            ("2026-12-04", 28),
+            ("2026-05-06", 28),
+            ("2026-05-05", 27),
+            ("2026-01-10", 27),
+            ("2027-01-01", 28),
+            ("2028-02-29", 29),
+            ("1998-05-06", 0),
+            ("1998-01-01", -1),
+        ] {
+            assert_eq!(years_to_shift(latest, date(today)), years, "today {today}");
+        }
+    }
+
+    #[test]
+    fn shift_for_every_day_of_three_years() {
+        // A leap day as the latest order checks the 28 February fallback.
+        for latest in [date("1998-05-06"), date("1996-02-29"), date("1997-12-31")] {
+            let mut today = date("2027-01-01");
+            while today <= date("2029-12-31") {
+                let years = years_to_shift(latest, today);
+                let shifted = shift_years(latest, years);
+                assert!(
+                    shifted <= today,
+                    "{latest} shifted to {shifted} after {today}"
+                );
+                assert!(
+                    shift_years(latest, years + 1) > today,
+                    "{latest} shifted to {shifted}, more than a year before {today}"
+                );
+                assert!(
+                    shifted.year() == today.year() || shifted.year() == today.year() - 1,
+                    "{latest} shifted to {shifted} for {today}"
+                );
+                today = today.succ_opt().unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn shifted_orders_stay_past_and_ordered() {
+        let data = DemoData::load().unwrap();
+        let latest = data
+            .orders
+            .iter()
+            .map(|order| order.order_date)
+            .max()
+            .unwrap();
+        for today in [
+            "2026-01-10",
+            "2026-05-05",
+            "2026-05-06",
+            "2026-12-04",
+            "2028-03-01",
+        ] {
+            let today = date(today);
+            let years = years_to_shift(latest, today);
+            let shifted: Vec<NaiveDate> = data
+                .orders
+                .iter()
+                .map(|order| shift_years(order.order_date, years))
+                .collect();
+            assert!(
+                shifted.iter().all(|issue| *issue <= today),
+                "an invoice is dated after {today}"
+            );
+            assert!(
+                shifted.windows(2).all(|pair| pair[0] <= pair[1]),
+                "shifted dates out of order for {today}"
+            );
+            assert_eq!(
+                shifted.last().map(|last| last.year() >= today.year() - 1),
+                Some(true)
+            );
+        }
     }
 
     #[test]

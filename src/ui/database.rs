@@ -4,13 +4,14 @@
 //! A save requested before an issue is therefore written before it.
 
 use std::collections::VecDeque;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use chrono::{Datelike, Months, NaiveDate};
 use iced::futures::channel::oneshot;
 use rust_decimal::Decimal;
 
+use crate::backup::{BackupFile, BackupSummary, DataLock, FileProblem, RestoreOutcome};
 use crate::books::{Board, Books, DocumentView, ListedDocument, PriceChange, today};
 use crate::compliance::Finding;
 use crate::document::{Company, Content, DocumentId, DocumentKind, Header};
@@ -19,7 +20,7 @@ use crate::exchange::{
 };
 use crate::input::DraftInput;
 use crate::store::documents::ListFilter;
-use crate::store::{Customer, PriceList, PriceListItem, Product, StoreError};
+use crate::store::{Customer, DATABASE_FILE, PriceList, PriceListItem, Product, StoreError};
 
 /// How many document rows the board shows at once.
 pub const PAGE_SIZE: usize = 50;
@@ -128,6 +129,21 @@ pub enum Request {
         dialect: CsvDialect,
         path: PathBuf,
     },
+    // Start-up and restore: only `Session::execute` can restore, because it
+    // owns the books and the data folder's lock.
+    /// Report how the data folder opened at start: the company profile, or
+    /// why the books cannot be used.
+    Start,
+    /// List the automatic backups and describe the current database.
+    ListBackups,
+    /// Read what a backup file contains, after its integrity check.
+    DescribeBackup(PathBuf),
+    /// Replace the database with `backup`, keeping the current file at
+    /// `aside`, then reopen the books.
+    Restore {
+        backup: PathBuf,
+        aside: PathBuf,
+    },
 }
 
 /// A document as the editor shows it: its view and what the price list
@@ -194,6 +210,57 @@ pub enum Reply {
     Imported(Result<ImportReport, String>),
     /// A CSV export was written: the file and its number of data rows.
     CsvExported(Result<(PathBuf, usize), String>),
+    /// The company profile at start (none on first start), or why the books
+    /// cannot be opened.
+    Started(Result<Option<Company>, StartProblem>),
+    Backups(Result<BackupList, String>),
+    BackupDescribed {
+        path: PathBuf,
+        summary: Result<BackupSummary, String>,
+    },
+    Restored(Result<RestoreOutcome, String>),
+}
+
+/// Reason the books could not be opened at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartProblem {
+    /// The database file is damaged or was written by a newer version.
+    /// Nothing was written to it, and the app keeps the data folder's lock.
+    Unusable {
+        database: PathBuf,
+        problem: FileProblem,
+    },
+    /// Another Facturier window or long command has locked the data folder.
+    AlreadyOpen(String),
+    /// Any other failure, such as a data folder that cannot be created.
+    Failed(String),
+}
+
+impl std::fmt::Display for StartProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartProblem::Unusable { database, problem } => write!(
+                f,
+                "the database {} cannot be opened: {problem}",
+                database.display()
+            ),
+            StartProblem::AlreadyOpen(message) | StartProblem::Failed(message) => {
+                f.write_str(message)
+            }
+        }
+    }
+}
+
+/// The backups a restore can use, and what the current database contains.
+#[derive(Debug, Clone)]
+pub struct BackupList {
+    pub data_dir: PathBuf,
+    /// Automatic backups, newest first.
+    pub files: Vec<BackupFile>,
+    /// The newest automatic backup that passes the integrity check.
+    pub latest_good: Option<BackupSummary>,
+    /// The current database, or why it cannot be read.
+    pub current: Result<BackupSummary, String>,
 }
 
 /// Runs one request on the books. This is the only place the interface
@@ -330,6 +397,21 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
                 .map_err(text)
                 .and_then(|_| open(books, id)),
         ),
+        Request::Start => Reply::Started(
+            books
+                .company()
+                .map_err(|error| StartProblem::Failed(error.to_string())),
+        ),
+        Request::ListBackups => {
+            let data_dir = data_dir_of(books);
+            let current = describe_current(&data_dir);
+            Reply::Backups(Ok(list_backups(&data_dir, current)))
+        }
+        Request::DescribeBackup(path) => describe_backup(path),
+        Request::Restore { .. } => Reply::Restored(Err(
+            "a restore runs only on the app's database thread, which holds the data folder's lock"
+                .to_string(),
+        )),
         Request::AnalyseImport {
             kind,
             path,
@@ -421,6 +503,191 @@ fn export_csv(
         .records()
         .count();
     Ok((path.to_path_buf(), rows))
+}
+
+// Start-up, backups and restore ---------------------------------------------
+
+/// The books of one data folder and its lock, owned by the database thread.
+pub struct Session {
+    data_dir: PathBuf,
+    state: SessionState,
+}
+
+enum SessionState {
+    /// The books, opened under the data folder's lock.
+    Open(Books),
+    /// The database is damaged or newer. The lock is held so that no other
+    /// window opens the file meanwhile, and nothing writes to it.
+    Unusable {
+        lock: DataLock,
+        problem: FileProblem,
+    },
+    /// The books could not be opened at all, so every request fails with
+    /// this reason.
+    Unavailable(StartProblem),
+}
+
+impl Session {
+    /// Takes the data folder's lock, checks the database read-only with the
+    /// full integrity check, and opens the books when the check passes.
+    pub fn open(data_dir: &Path) -> Session {
+        let state = match DataLock::acquire(data_dir) {
+            Ok(lock) => open_locked(data_dir, lock),
+            Err(error @ StoreError::AlreadyOpen { .. }) => {
+                tracing::warn!("the data folder is already open in another process");
+                SessionState::Unavailable(StartProblem::AlreadyOpen(error.to_string()))
+            }
+            Err(error) => {
+                tracing::error!(%error, "the data folder could not be locked");
+                SessionState::Unavailable(StartProblem::Failed(cannot_open(data_dir, &error)))
+            }
+        };
+        Session {
+            data_dir: data_dir.to_path_buf(),
+            state,
+        }
+    }
+
+    /// Returns the open books, or none when they could not be opened.
+    pub fn books(&mut self) -> Option<&mut Books> {
+        match &mut self.state {
+            SessionState::Open(books) => Some(books),
+            _ => None,
+        }
+    }
+
+    /// Runs one request: on the books when they are open, else it replies
+    /// with the reason they are not. A restore closes the books, replaces
+    /// the file and opens them again, under the same lock throughout.
+    pub fn execute(&mut self, request: Request) -> Reply {
+        match (&mut self.state, request) {
+            (_, Request::Restore { backup, aside }) => {
+                Reply::Restored(self.restore(&backup, &aside))
+            }
+            (SessionState::Open(books), request) => execute(books, request),
+            (SessionState::Unusable { problem, .. }, Request::Start) => {
+                Reply::Started(Err(StartProblem::Unusable {
+                    database: self.data_dir.join(DATABASE_FILE),
+                    problem: problem.clone(),
+                }))
+            }
+            (SessionState::Unusable { problem, .. }, Request::ListBackups) => {
+                let current = Err(problem.to_string());
+                Reply::Backups(Ok(list_backups(&self.data_dir, current)))
+            }
+            (_, Request::DescribeBackup(path)) => describe_backup(path),
+            (SessionState::Unusable { problem, .. }, request) => {
+                let message = format!(
+                    "the database {} cannot be opened: {problem}",
+                    self.data_dir.join(DATABASE_FILE).display()
+                );
+                failure(&request, &message)
+            }
+            (SessionState::Unavailable(problem), Request::Start) => {
+                Reply::Started(Err(problem.clone()))
+            }
+            (SessionState::Unavailable(problem), request) => {
+                failure(&request, &problem.to_string())
+            }
+        }
+    }
+
+    fn restore(&mut self, backup: &Path, aside: &Path) -> Result<RestoreOutcome, String> {
+        let placeholder = SessionState::Unavailable(StartProblem::Failed(
+            "a restore was interrupted; restart Facturier".to_string(),
+        ));
+        let lock = match std::mem::replace(&mut self.state, placeholder) {
+            SessionState::Open(books) => match books.close_keeping_lock() {
+                Some(lock) => lock,
+                None => {
+                    return Err("these books were opened without the data folder's lock, so they cannot be restored".to_string());
+                }
+            },
+            SessionState::Unusable {
+                lock,
+                problem: problem @ FileProblem::NewerSchema { .. },
+            } => {
+                // A newer version's file is sound: restoring an older backup
+                // over it would hide the newer work, so the user updates.
+                let message = format!(
+                    "the current database {problem}: update Facturier to open it instead of restoring an older backup"
+                );
+                self.state = SessionState::Unusable { lock, problem };
+                return Err(message);
+            }
+            SessionState::Unusable { lock, .. } => lock,
+            SessionState::Unavailable(problem) => {
+                let message = problem.to_string();
+                self.state = SessionState::Unavailable(problem);
+                return Err(message);
+            }
+        };
+        let outcome = crate::backup::restore_to_aside(&lock, &self.data_dir, backup, aside);
+        if let Err(error) = &outcome {
+            tracing::error!(%error, "restore failed");
+        }
+        // Reopen in every case: after a failure the current file is still in
+        // place, and after a success the restored one is checked again.
+        self.state = open_locked(&self.data_dir, lock);
+        outcome.map_err(|error| error.to_string())
+    }
+}
+
+fn open_locked(data_dir: &Path, lock: DataLock) -> SessionState {
+    if let Err(problem) = crate::backup::check_database(data_dir) {
+        tracing::error!(%problem, "the database failed its check at open");
+        return SessionState::Unusable { lock, problem };
+    }
+    match Books::open_with_lock(data_dir, lock) {
+        Ok(books) => SessionState::Open(books),
+        Err(error) => {
+            tracing::error!(%error, "the books could not be opened");
+            SessionState::Unavailable(StartProblem::Failed(cannot_open(data_dir, &error)))
+        }
+    }
+}
+
+fn cannot_open(data_dir: &Path, error: &StoreError) -> String {
+    format!(
+        "the data folder {} could not be opened: {error}",
+        data_dir.display()
+    )
+}
+
+fn data_dir_of(books: &mut Books) -> PathBuf {
+    books
+        .store()
+        .path()
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Describes the current database of `data_dir`; none yet counts as empty.
+fn describe_current(data_dir: &Path) -> Result<BackupSummary, String> {
+    crate::backup::describe(&data_dir.join(DATABASE_FILE)).map_err(|error| error.to_string())
+}
+
+/// Lists the automatic backups and describes the newest one that passes
+/// its integrity check.
+fn list_backups(data_dir: &Path, current: Result<BackupSummary, String>) -> BackupList {
+    let files = crate::backup::backup_files(data_dir);
+    let latest_good = files
+        .iter()
+        .find_map(|file| crate::backup::describe(&file.path).ok());
+    BackupList {
+        data_dir: data_dir.to_path_buf(),
+        files,
+        latest_good,
+        current,
+    }
+}
+
+fn describe_backup(path: PathBuf) -> Reply {
+    let summary = crate::backup::describe(&path).map_err(|error| error.to_string());
+    if let Err(error) = &summary {
+        tracing::warn!(%error, "a backup was rejected");
+    }
+    Reply::BackupDescribed { path, summary }
 }
 
 /// Writes a consistent copy of the database to `path` with `VACUUM INTO`,
@@ -728,14 +995,8 @@ fn serve(data_dir: &std::path::Path, receiver: &mpsc::Receiver<Job>) {
     tracing::info!("database thread started");
     // The app holds the data folder's lock, so a second window gets a clear
     // message, and its open runs the full integrity check.
-    let mut books = Books::open_exclusive(data_dir).map_err(|error| {
-        tracing::error!(%error, "the books could not be opened");
-        format!(
-            "the data folder {} could not be opened: {error}",
-            data_dir.display()
-        )
-    });
-    if let Ok(books) = &mut books {
+    let mut session = Session::open(data_dir);
+    if let Some(books) = session.books() {
         daily_backup(books);
     }
     let mut backlog: VecDeque<Job> = VecDeque::new();
@@ -745,7 +1006,7 @@ fn serve(data_dir: &std::path::Path, receiver: &mpsc::Receiver<Job>) {
             None => match receiver.recv_timeout(BACKUP_CHECK_INTERVAL) {
                 Ok(job) => job,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if let Ok(books) = &mut books {
+                    if let Some(books) = session.books() {
                         daily_backup(books);
                     }
                     continue;
@@ -754,18 +1015,16 @@ fn serve(data_dir: &std::path::Path, receiver: &mpsc::Receiver<Job>) {
             },
         };
         let (job, superseded) = coalesce_board_loads(job, receiver, &mut backlog);
-        let reply = match &mut books {
-            Ok(books) => execute(books, job.request),
-            Err(message) => failure(&job.request, message),
-        };
+        let reply = session.execute(job.request);
         // A screen that sent a request may be gone; its reply is then dropped.
         for sender in superseded {
             let _ = sender.send(reply.clone());
         }
         let _ = job.reply.send(reply);
     }
-    // The window closed: back up once more before the lock is released.
-    if let Ok(books) = &mut books {
+    // The window closed: back up once more before the lock is released. A
+    // damaged or newer database is left as it is.
+    if let Some(books) = session.books() {
         match crate::backup::backup_on_exit(books) {
             Ok(_) => tracing::info!("backup on exit written"),
             Err(error) => tracing::error!(%error, "backup on exit failed"),
@@ -821,5 +1080,12 @@ fn failure(request: &Request, message: &str) -> Reply {
         Request::AnalyseImport { .. } => Reply::ImportAnalysed(Err(error)),
         Request::CommitImport { .. } => Reply::Imported(Err(error)),
         Request::ExportCsv { .. } => Reply::CsvExported(Err(error)),
+        Request::Start => Reply::Started(Err(StartProblem::Failed(error))),
+        Request::ListBackups => Reply::Backups(Err(error)),
+        Request::DescribeBackup(path) => Reply::BackupDescribed {
+            path: path.clone(),
+            summary: Err(error),
+        },
+        Request::Restore { .. } => Reply::Restored(Err(error)),
     }
 }

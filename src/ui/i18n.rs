@@ -90,6 +90,18 @@ impl Language {
         }
     }
 
+    /// Formats a file size in decimal units with one decimal: "30.5 MB" in
+    /// English, "30,5 Mo" in French (kilo and mega are 1000 and 1000²).
+    pub fn file_size(self, bytes: u64) -> String {
+        let (divisor, unit) = if bytes >= 1_000_000 {
+            (1_000_000, self.pick("MB", "Mo"))
+        } else {
+            (1_000, self.pick("kB", "ko"))
+        };
+        let size = Decimal::from(bytes) / Decimal::from(divisor);
+        format!("{} {unit}", self.number(size, 1))
+    }
+
     /// Parses a date typed in this language's form, or in ISO 8601 form.
     pub fn parse_date(self, text: &str) -> Option<NaiveDate> {
         let text = text.trim();

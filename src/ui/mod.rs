@@ -17,11 +17,14 @@ use iced::keyboard::{self, Key, key::Named};
 use iced::widget::{button, column, container, row, text};
 use iced::{Element, Fill, Subscription, Task};
 
+use crate::backup::RestoreOutcome;
 use crate::document::{Company, DocumentKind};
 use crate::exchange::ImportKind;
-use database::{Database, Reply, Request};
+use database::{Database, Reply, Request, StartProblem};
 use i18n::Language;
-use screen::{Action, board, catalogue, customers, editor, export, import, settings, welcome};
+use screen::{
+    Action, board, catalogue, customers, editor, export, import, restore, settings, welcome,
+};
 
 /// The screen on display.
 #[derive(Debug)]
@@ -36,6 +39,9 @@ pub enum Screen {
     Settings(settings::Settings),
     Import(Box<import::Import>),
     Export(export::Export),
+    /// Restore from a backup, or the recovery screen when the books cannot
+    /// be used at start.
+    Restore(restore::Restore),
 }
 
 /// A destination of the navigation bar.
@@ -49,6 +55,8 @@ pub enum Page {
     Import(ImportKind),
     /// The CSV exports for the accountant.
     Export,
+    /// The restore screen, from the settings.
+    Restore,
     New(DocumentKind),
     Open(crate::document::DocumentId),
 }
@@ -65,6 +73,7 @@ pub enum Message {
     Settings(settings::Message),
     Import(import::Message),
     Export(export::Message),
+    Restore(restore::Message),
     /// Go to a page. With an edited draft, the user confirms first.
     Navigate(Page),
     /// Leave the edited draft without saving.
@@ -87,6 +96,10 @@ pub enum Effect {
     FocusPrevious,
     /// Open the save dialog for a backup file.
     PickBackupPath,
+    /// Open the file dialog to pick a backup to restore.
+    PickRestoreFile,
+    /// Close the window, which stops the app.
+    Quit,
     /// Open the save dialog for a PDF, proposing this file name.
     PickPdfPath(String),
     /// Open the file dialog for a CSV file to import.
@@ -106,6 +119,9 @@ pub struct App {
     leaving_to: Option<Page>,
     /// The folder where the language choice is saved; none in tests.
     preferences_dir: Option<PathBuf>,
+    /// Message about the last restore, shown above the board until the user
+    /// navigates.
+    notice: Option<String>,
 }
 
 impl App {
@@ -119,8 +135,9 @@ impl App {
             screen: Screen::Loading,
             leaving_to: None,
             preferences_dir: None,
+            notice: None,
         };
-        (app, vec![Effect::Run(Request::LoadCompany)])
+        (app, vec![Effect::Run(Request::Start)])
     }
 
     pub fn screen(&self) -> &Screen {
@@ -129,6 +146,11 @@ impl App {
 
     pub fn company(&self) -> Option<&Company> {
         self.company.as_ref()
+    }
+
+    /// Returns the message about the last restore, while it is on screen.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
     }
 
     /// Returns whether the "leave without saving?" question is on screen.
@@ -143,6 +165,8 @@ impl App {
             Message::Replied(Reply::Company(result)) if matches!(self.screen, Screen::Loading) => {
                 return self.company_loaded(result);
             }
+            Message::Replied(Reply::Started(result)) => return self.started(result),
+            Message::Replied(Reply::Restored(Ok(outcome))) => return self.restored(&outcome),
             Message::Replied(reply) => self.route_reply(reply),
             Message::Welcome(message) => match &mut self.screen {
                 Screen::Welcome(welcome) => welcome.update(message, language),
@@ -178,6 +202,15 @@ impl App {
                 }
                 Action::None
             }
+            Message::Settings(settings::Message::OpenRestore) => {
+                return self.navigate(Page::Restore);
+            }
+            Message::Restore(restore::Message::ChooseFile) => return vec![Effect::PickRestoreFile],
+            Message::Restore(restore::Message::Quit) => return vec![Effect::Quit],
+            Message::Restore(message) => match &mut self.screen {
+                Screen::Restore(screen) => screen.update(message),
+                _ => Action::None,
+            },
             Message::Settings(message) => match &mut self.screen {
                 Screen::Settings(settings) => settings.update(message, language),
                 _ => Action::None,
@@ -228,6 +261,47 @@ impl App {
         }
     }
 
+    /// Opens the board, the welcome screen, or the recovery screen, after
+    /// the database thread opened the data folder.
+    fn started(&mut self, result: Result<Option<Company>, StartProblem>) -> Vec<Effect> {
+        match result {
+            Ok(company) => self.company_loaded(Ok(company)),
+            Err(problem) => {
+                tracing::error!("the app opened on the recovery screen");
+                self.company = None;
+                self.leaving_to = None;
+                let (screen, request) = restore::Restore::new(restore::Mode::Recovery(problem));
+                self.screen = Screen::Restore(screen);
+                request.into_iter().map(Effect::Run).collect()
+            }
+        }
+    }
+
+    /// Reloads everything from the restored books, starting as at launch.
+    fn restored(&mut self, outcome: &RestoreOutcome) -> Vec<Effect> {
+        let language = self.language;
+        let mut notice = format!(
+            "{} {}.",
+            language.pick("Restored from the backup", "Restauré depuis la sauvegarde"),
+            outcome.restored.path.display()
+        );
+        if let Some(aside) = &outcome.kept_aside {
+            notice.push_str(&format!(
+                " {} {}.",
+                language.pick(
+                    "The previous file was kept as",
+                    "L'ancien fichier a été conservé sous"
+                ),
+                aside.display()
+            ));
+        }
+        self.notice = Some(notice);
+        self.company = None;
+        self.leaving_to = None;
+        self.screen = Screen::Loading;
+        vec![Effect::Run(Request::Start)]
+    }
+
     fn route_reply(&mut self, reply: Reply) -> Action {
         let language = self.language;
         match &mut self.screen {
@@ -244,6 +318,7 @@ impl App {
             }
             Screen::Import(import) => import.update(import::Message::Replied(reply)),
             Screen::Export(export) => export.update(export::Message::Replied(reply), language),
+            Screen::Restore(screen) => screen.update(restore::Message::Replied(reply)),
         }
     }
 
@@ -289,6 +364,10 @@ impl App {
 
     fn go(&mut self, page: Page) -> Vec<Effect> {
         self.leaving_to = None;
+        // The notice stays on the first screen after a restore, the board.
+        if !matches!(self.screen, Screen::Loading) {
+            self.notice = None;
+        }
         match page {
             Page::Board => {
                 let (board, requests) = board::Board::new();
@@ -317,6 +396,11 @@ impl App {
                 self.screen =
                     Screen::Export(export::Export::new(crate::books::today(), self.language));
                 Vec::new()
+            }
+            Page::Restore => {
+                let (screen, request) = restore::Restore::new(restore::Mode::Settings);
+                self.screen = Screen::Restore(screen);
+                request.into_iter().map(Effect::Run).collect()
             }
             Page::New(kind) => {
                 self.screen = Screen::Editor(Box::new(editor::Editor::new()));
@@ -430,6 +514,16 @@ impl App {
                     Message::Export(export::Message::PathPicked(path))
                 })
             }
+            Effect::PickRestoreFile => {
+                let dialog = rfd::AsyncFileDialog::new()
+                    .add_filter("SQLite", &["sqlite3", "sqlite", "db"])
+                    .pick_file();
+                Task::perform(dialog, |picked| {
+                    let path = picked.map(|handle| handle.path().to_path_buf());
+                    Message::Restore(restore::Message::FilePicked(path))
+                })
+            }
+            Effect::Quit => iced::exit(),
             Effect::PickPdfPath(name) => {
                 let dialog = rfd::AsyncFileDialog::new()
                     .set_file_name(name)
@@ -475,6 +569,7 @@ impl App {
             Screen::Settings(settings) => settings.view(language).map(Message::Settings),
             Screen::Import(import) => import.view(language).map(Message::Import),
             Screen::Export(export) => export.view(language).map(Message::Export),
+            Screen::Restore(screen) => screen.view(language).map(Message::Restore),
         };
         if self.company.is_none() {
             return body;
@@ -495,7 +590,18 @@ impl App {
             .into(),
             None => body,
         };
-        column![self.navigation(), body].into()
+        match &self.notice {
+            Some(notice) => column![
+                self.navigation(),
+                container(text(notice.as_str()))
+                    .padding(10)
+                    .width(Fill)
+                    .style(container::success),
+                body
+            ]
+            .into(),
+            None => column![self.navigation(), body].into(),
+        }
     }
 
     fn navigation(&self) -> Element<'_, Message> {
@@ -512,7 +618,7 @@ impl App {
         let on_board = matches!(self.screen, Screen::Board(_));
         let on_customers = matches!(self.screen, Screen::Customers(_));
         let on_catalogue = matches!(self.screen, Screen::Catalogue(_));
-        let on_settings = matches!(self.screen, Screen::Settings(_));
+        let on_settings = matches!(self.screen, Screen::Settings(_) | Screen::Restore(_));
         let on_import = matches!(self.screen, Screen::Import(_));
         let on_export = matches!(self.screen, Screen::Export(_));
         container(

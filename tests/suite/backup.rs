@@ -288,3 +288,80 @@ fn app_backups_and_restore_under_its_lock() {
         2
     );
 }
+
+#[test]
+fn restore_rejects_existing_aside_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut books = books_with_invoices(&data, 2);
+    let good = backup::automatic_backup(books.store(), &data).unwrap().path;
+    drop(books);
+    let before = std::fs::read(database(&data)).unwrap();
+    let aside = data.join("taken.sqlite3");
+    std::fs::write(&aside, b"another file").unwrap();
+
+    let lock = DataLock::acquire(&data).unwrap();
+    let error = backup::restore_to_aside(&lock, &data, &good, &aside).unwrap_err();
+    assert!(error.to_string().contains("already exists"), "{error}");
+    assert_eq!(std::fs::read(&aside).unwrap(), b"another file");
+    assert_eq!(std::fs::read(database(&data)).unwrap(), before);
+    let leftover = data.join(format!("{DATABASE_FILE}.restoring"));
+    assert!(!leftover.exists(), "{} was left", leftover.display());
+}
+
+#[test]
+fn restore_into_empty_folder_keeps_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_with_invoices(&dir.path().join("source"), 1);
+    let copy = dir.path().join("copy.sqlite3");
+    backup::backup_to(books.store(), &copy).unwrap();
+    drop(books);
+
+    let data = dir.path().join("empty");
+    let lock = DataLock::acquire(&data).unwrap();
+    let aside = backup::kept_aside_path(&data, chrono::Utc::now());
+    let outcome = backup::restore_to_aside(&lock, &data, &copy, &aside).unwrap();
+    assert_eq!(outcome.kept_aside, None);
+    assert!(!aside.exists());
+    assert_eq!(outcome.restored.documents, 1);
+    assert_eq!(
+        std::fs::read(database(&data)).unwrap(),
+        std::fs::read(&copy).unwrap()
+    );
+}
+
+#[test]
+fn backup_files_list_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut books = books_with_invoices(&data, 1);
+    assert!(backup::backup_files(&data).is_empty());
+    let mut written = Vec::new();
+    for _ in 0..3 {
+        written.push(backup::automatic_backup(books.store(), &data).unwrap().path);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let listed = backup::backup_files(&data);
+    let paths: Vec<PathBuf> = listed.iter().map(|file| file.path.clone()).collect();
+    written.reverse();
+    assert_eq!(paths, written);
+    for file in &listed {
+        assert_eq!(file.size, std::fs::metadata(&file.path).unwrap().len());
+        assert!(file.modified.is_some(), "{}", file.path.display());
+    }
+}
+
+#[test]
+fn check_database_passes_missing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(backup::check_database(dir.path()), Ok(()));
+    std::fs::write(
+        dir.path().join(DATABASE_FILE),
+        b"not SQLite at all, 16+ bytes",
+    )
+    .unwrap();
+    assert!(matches!(
+        backup::check_database(dir.path()),
+        Err(backup::FileProblem::Damaged(_))
+    ));
+}

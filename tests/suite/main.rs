@@ -20,6 +20,8 @@ mod facturx;
 mod gui;
 #[cfg(feature = "gui")]
 mod gui_import;
+#[cfg(feature = "gui")]
+mod gui_restore;
 mod northwind;
 mod numbering;
 mod payments;

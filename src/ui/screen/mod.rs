@@ -7,6 +7,7 @@ pub mod customers;
 pub mod editor;
 pub mod export;
 pub mod import;
+pub mod restore;
 pub mod settings;
 pub mod welcome;
 

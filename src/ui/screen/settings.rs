@@ -282,6 +282,8 @@ pub enum Message {
     Backup,
     /// The file picked for the backup; none when the user cancelled.
     BackupPathPicked(Option<PathBuf>),
+    /// Open the restore screen; the app handles it.
+    OpenRestore,
     /// A field of the new numbering series changed.
     SeriesCodeChanged(String),
     SeriesPatternChanged(String),
@@ -405,7 +407,7 @@ impl Settings {
             }
             Message::Backup => Action::PickBackupPath,
             Message::BackupPathPicked(Some(path)) => Action::Run(Request::Backup(path)),
-            Message::BackupPathPicked(None) => Action::None,
+            Message::BackupPathPicked(None) | Message::OpenRestore => Action::None,
             Message::Replied(Reply::BackedUp(Ok(path))) => {
                 self.error = None;
                 self.backup_notice = Some(format!(
@@ -500,7 +502,11 @@ impl Settings {
             button(text(
                 language.pick("Back up the books…", "Sauvegarder les livres…")
             ))
-            .on_press(Message::Backup)
+            .on_press(Message::Backup),
+            button(text(
+                language.pick("Restore from a backup…", "Restaurer une sauvegarde…")
+            ))
+            .on_press(Message::OpenRestore)
         ]
         .spacing(8)
         .align_y(iced::Center);
