@@ -9,6 +9,7 @@
 
 pub mod database;
 pub mod i18n;
+pub mod preview;
 pub mod screen;
 
 use std::path::PathBuf;
@@ -82,6 +83,11 @@ pub enum Effect {
     PickPdfPath(String),
     /// Save the language choice in this folder.
     SaveLanguage(PathBuf, Language),
+    /// Open the file dialog for a PNG logo.
+    PickLogo,
+    /// Wait `settings::PREVIEW_PAUSE`, then send `PreviewDue` with this edit
+    /// number to Settings.
+    PreviewLater(u64),
 }
 
 pub struct App {
@@ -243,6 +249,8 @@ impl App {
             Action::Focus(id) => vec![Effect::Focus(id)],
             Action::PickBackupPath => vec![Effect::PickBackupPath],
             Action::PickPdfPath(name) => vec![Effect::PickPdfPath(name)],
+            Action::PickLogo => vec![Effect::PickLogo],
+            Action::PreviewLater(edit) => vec![Effect::PreviewLater(edit)],
         }
     }
 
@@ -281,7 +289,10 @@ impl App {
             }
             Page::Settings => {
                 self.screen = Screen::Settings(settings::Settings::new(self.company.as_ref()));
-                vec![Effect::Run(Request::LoadSeries)]
+                vec![
+                    Effect::Run(Request::LoadSeries),
+                    Effect::Run(Request::LoadPreferences),
+                ]
             }
             Page::New(kind) => {
                 self.screen = Screen::Editor(Box::new(editor::Editor::new()));
@@ -376,6 +387,28 @@ impl App {
                     Message::Settings(settings::Message::BackupPathPicked(path))
                 })
             }
+            Effect::PickLogo => {
+                let dialog = rfd::AsyncFileDialog::new()
+                    .add_filter("PNG", &["png", "PNG"])
+                    .pick_file();
+                Task::perform(dialog, |picked| {
+                    let path = picked.map(|handle| handle.path().to_path_buf());
+                    Message::Settings(settings::Message::LogoPicked(path))
+                })
+            }
+            Effect::PreviewLater(edit) => Task::perform(
+                async {
+                    // iced runs without an async timer here, so a short-lived
+                    // thread measures the pause.
+                    let (done, waited) = iced::futures::channel::oneshot::channel();
+                    std::thread::spawn(move || {
+                        std::thread::sleep(settings::PREVIEW_PAUSE);
+                        let _ = done.send(());
+                    });
+                    let _ = waited.await;
+                },
+                move |()| Message::Settings(settings::Message::PreviewDue(edit)),
+            ),
             Effect::PickPdfPath(name) => {
                 let dialog = rfd::AsyncFileDialog::new()
                     .set_file_name(name)

@@ -36,6 +36,11 @@ pub enum Action {
     PickBackupPath,
     /// Ask the user where to save a document's PDF, proposing this name.
     PickPdfPath(String),
+    /// Ask the user for a PNG logo file.
+    PickLogo,
+    /// Send `settings::Message::PreviewDue` with this edit number after
+    /// `settings::PREVIEW_PAUSE`.
+    PreviewLater(u64),
 }
 
 /// Shows an error where it happened: what failed and what to do.
