@@ -6,7 +6,7 @@
 // tests themselves do.
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use facturier::books::Books;
 use facturier::document::DocumentKind;
@@ -694,4 +694,125 @@ fn email_recipients_split_on_commas_and_semicolons() {
         ["a@x.fr", "b@y.fr", "c@z.fr"]
     );
     assert!(editor::recipients("  ").is_empty());
+}
+
+// Themes ----------------------------------------------------------------------
+
+/// Renders the current view with `theme` through the simulator's tiny-skia
+/// renderer, writes it to `folder` and returns its RGBA pixels.
+fn snapshot(harness: &Harness, theme: &iced::Theme, folder: &Path, name: &str) -> Vec<u8> {
+    // Settings is drawn whole, down to the preview and the e-mail account.
+    let height = if name.starts_with("settings") {
+        2100.0
+    } else {
+        820.0
+    };
+    let mut ui = Simulator::with_size(
+        iced::Settings::default(),
+        (1280.0, height),
+        harness.app.view(),
+    );
+    let shot = ui.snapshot(theme).unwrap();
+    assert!(
+        shot.matches_image(folder.join(format!("{name}.png")))
+            .unwrap()
+    );
+    let written = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| {
+            path.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&format!("{name}-"))
+        })
+        .unwrap();
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(written).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    pixels.truncate(info.buffer_size());
+    pixels
+}
+
+fn mean_luminance(rgba: &[u8]) -> f64 {
+    let pixels = rgba.len() / 4;
+    let sum: u64 = rgba
+        .chunks_exact(4)
+        .map(|p| (u64::from(p[0]) * 299 + u64::from(p[1]) * 587 + u64::from(p[2]) * 114) / 1000)
+        .sum();
+    sum as f64 / pixels as f64
+}
+
+/// Every screen is drawn in the light and the dark theme; the dark one is
+/// dark and neither is blank. Set FACTURIER_SCREENSHOT_DIR to keep the
+/// images for a look.
+#[test]
+fn screens_render_in_both_themes() {
+    let server_free_port = closed_port();
+    let mut harness = Harness::new();
+    fill_account(&mut harness, server_free_port, "", "");
+    let (id, _) = harness.issued_invoice();
+    let kept = std::env::var_os("FACTURIER_SCREENSHOT_DIR").map(PathBuf::from);
+    let scratch = tempfile::tempdir().unwrap();
+    let folder = kept.unwrap_or_else(|| scratch.path().to_path_buf());
+    std::fs::create_dir_all(&folder).unwrap();
+
+    let mut screens: Vec<(&str, Message)> = vec![
+        ("board", Message::Navigate(Page::Board)),
+        ("customers", Message::Navigate(Page::Customers)),
+        ("catalogue", Message::Navigate(Page::Catalogue)),
+        ("settings", Message::Navigate(Page::Settings)),
+        ("editor", Message::Navigate(Page::Open(id))),
+    ];
+    screens.push(("email-dialog", Message::Editor(editor::Message::Email)));
+    for (name, message) in screens {
+        harness.send(message);
+        let light = snapshot(
+            &harness,
+            &iced::Theme::Light,
+            &folder,
+            &format!("{name}-light"),
+        );
+        let dark = snapshot(
+            &harness,
+            &iced::Theme::Dark,
+            &folder,
+            &format!("{name}-dark"),
+        );
+        let first = &light[..4];
+        assert!(
+            light.chunks_exact(4).any(|pixel| pixel != first),
+            "{name} is blank in the light theme"
+        );
+        assert!(
+            mean_luminance(&dark) + 60.0 < mean_luminance(&light),
+            "{name}: dark {} is not darker than light {}",
+            mean_luminance(&dark),
+            mean_luminance(&light)
+        );
+    }
+}
+
+#[test]
+fn theme_choice_is_the_apps() {
+    let mut harness = Harness::new();
+    assert_eq!(harness.app.theme(), None);
+    harness.send(Message::Navigate(Page::Settings));
+    harness.set(settings::Message::ThemePicked(settings::ThemeItem(
+        facturier::ui::i18n::ThemeChoice::Dark,
+        Language::English,
+    )));
+    assert_eq!(harness.app.theme(), Some(iced::Theme::Dark));
+
+    let dir = tempfile::tempdir().unwrap();
+    facturier::ui::i18n::ThemeChoice::Dark
+        .save(dir.path())
+        .unwrap();
+    assert_eq!(
+        facturier::ui::i18n::ThemeChoice::load_saved(dir.path()),
+        Some(facturier::ui::i18n::ThemeChoice::Dark)
+    );
 }

@@ -15,7 +15,7 @@ use iced::{Element, Fill};
 
 pub use preferences::{
     CategoryChoice, PaperChoice, PdfLanguageChoice, SecurityChoice, SmtpField, SmtpForm,
-    TemplateForm, VatForm,
+    TemplateForm, ThemeItem, VatForm,
 };
 
 use crate::document::{Address, Company, DocumentKind};
@@ -289,6 +289,8 @@ impl CompanyForm {
 pub enum Message {
     FieldChanged(Field, String),
     LanguagePicked(Language),
+    /// The app owns the theme and reads this message itself.
+    ThemePicked(ThemeItem),
     Save,
     /// Back up the books to a file the user picks.
     Backup,
@@ -393,6 +395,8 @@ pub struct Settings {
     smtp_notice: Option<String>,
     /// The keyring failed, so the password is kept in memory for this run.
     keyring_warning: Option<String>,
+    /// The app's theme, shown in the picker.
+    theme: crate::ui::i18n::ThemeChoice,
 }
 
 /// The rendered first page of the specimen invoice.
@@ -431,7 +435,13 @@ impl Settings {
             smtp_error: None,
             smtp_notice: None,
             keyring_warning: None,
+            theme: crate::ui::i18n::ThemeChoice::System,
         }
+    }
+
+    /// Shows `theme` as the current choice in the theme picker.
+    pub fn set_theme(&mut self, theme: crate::ui::i18n::ThemeChoice) {
+        self.theme = theme;
     }
 
     pub fn template_form(&self) -> &TemplateForm {
@@ -523,8 +533,9 @@ impl Settings {
                 self.saved = false;
                 Action::None
             }
-            // The app owns the language; it reads this message itself.
-            Message::LanguagePicked(_) => Action::None,
+            // The app owns the language and the theme; it reads these
+            // messages itself.
+            Message::LanguagePicked(_) | Message::ThemePicked(_) => Action::None,
             Message::Save => match self.form.company(language) {
                 Ok(company) => {
                     self.error = None;
@@ -813,6 +824,12 @@ impl Settings {
                 row![
                     text(language.pick("Language:", "Langue :")),
                     pick_list(Language::ALL, Some(language), Message::LanguagePicked),
+                    text(language.pick("Theme:", "Thème :")),
+                    pick_list(
+                        crate::ui::i18n::ThemeChoice::ALL.map(|theme| ThemeItem(theme, language)),
+                        Some(ThemeItem(self.theme, language)),
+                        Message::ThemePicked
+                    ),
                 ]
                 .spacing(8)
                 .align_y(iced::Center),

@@ -9,8 +9,18 @@ use rust_decimal::Decimal;
 use crate::email::{Security, SmtpSettings};
 use crate::money::parse_decimal;
 use crate::pdf::{self, PaperSize, Template};
-use crate::ui::i18n::Language;
+use crate::ui::i18n::{Language, ThemeChoice};
 use crate::vat::{Vat, VatCategory};
+
+/// A colour theme in the picker, in the interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThemeItem(pub ThemeChoice, pub Language);
+
+impl std::fmt::Display for ThemeItem {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.0.name(self.1))
+    }
+}
 
 /// A paper size in the picker, in the interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
