@@ -506,7 +506,7 @@ impl Books {
     }
 
     /// Saves the default VAT of new lines after checking that its rate fits
-    /// its category; an exempt category without a reason gets the
+    /// its category. An exempt category without a reason gets the
     /// category's default wording.
     pub fn set_default_vat(&mut self, vat: &crate::vat::Vat) -> Result<()> {
         let vat = vat.clone().validated().map_err(|error| {

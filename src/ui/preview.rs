@@ -1,7 +1,7 @@
-//! The live preview of the PDF template: a specimen invoice rendered by the
-//! same `pdf::render` that prints real documents, then rasterized with hayro,
-//! a pure-Rust PDF renderer, so the app shows the PDF itself and not a
-//! second drawing of it.
+//! The live preview of the PDF template. A specimen invoice is rendered by
+//! the same `pdf::render` that prints real documents, then rasterized with
+//! hayro, a pure-Rust PDF renderer. The app therefore shows the PDF itself,
+//! not a second drawing of it.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -16,7 +16,7 @@ use crate::store::documents::{StoredDocument, StoredTotals};
 use crate::terms::PaymentTerms;
 use crate::vat::{Vat, VatCategory};
 
-/// Number printed on the specimen, so that nobody mistakes it for an invoice.
+/// Number printed on the specimen in place of a real invoice number.
 pub const SPECIMEN_NUMBER: &str = "SPECIMEN";
 
 /// The first page of a PDF as straight (not premultiplied) RGBA pixels.

@@ -34,7 +34,7 @@ const INVOICE: &str = r#"{
 }"#;
 
 /// The app on books with a complete company. Requests run synchronously in
-/// the order the app sends them, as the database thread would; a preview
+/// the order the app sends them, as the database thread would. A preview
 /// pause ends at once, as its timer would.
 struct Harness {
     app: App,
@@ -397,9 +397,12 @@ fn settings_logo_picked_saved_and_removed() {
     harness.set(settings::Message::LogoPicked(Some(logo.clone())));
 
     assert_eq!(harness.settings().template_error(), None);
-    let shown = harness.settings().logo().unwrap();
-    assert_eq!((shown.thumbnail.width, shown.thumbnail.height), (40, 20));
-    assert_eq!(shown.file_size, std::fs::metadata(&logo).unwrap().len());
+    let logo_info = harness.settings().logo().unwrap();
+    assert_eq!(
+        (logo_info.thumbnail.width, logo_info.thumbnail.height),
+        (40, 20)
+    );
+    assert_eq!(logo_info.file_size, std::fs::metadata(&logo).unwrap().len());
     assert_eq!(harness.books.template().unwrap().logo, Some(logo.clone()));
     assert!(harness.shows("logo.png · 40 × 20 px · 1 KB"));
     // The logo's red shows in the preview.
@@ -455,14 +458,24 @@ fn fill_account(harness: &mut Harness, port: u16, username: &str, password: &str
 fn settings_smtp_password_never_in_database() {
     let mut harness = Harness::new();
     let password = "pw-settings-7d3f91";
-    fill_account(&mut harness, 2525, "sender", password);
+    // A user name of its own: the passwords kept in memory are per process.
+    fill_account(&mut harness, 2525, "settings-user", password);
 
     assert_eq!(harness.settings().smtp_error(), None);
     let saved = harness.books.smtp_settings().unwrap().unwrap();
     assert_eq!(saved.port, 2525);
-    assert_eq!(saved.username, "sender");
+    assert_eq!(saved.username, "settings-user");
     assert_eq!(saved.security, Security::None);
     assert_eq!(harness.settings().smtp_form().password, "");
+    // Where the keyring fails (no D-Bus session), the screen says where the
+    // password went.
+    if let Some(warning) = harness.settings().keyring_warning() {
+        assert!(
+            warning.contains("kept in memory until Facturier closes"),
+            "{warning}"
+        );
+        assert!(warning.contains("keyring"), "{warning}");
+    }
     // Keyring or memory, the password is found for sending.
     assert_eq!(
         facturier::email::load_password(&saved).unwrap().as_deref(),
@@ -751,13 +764,13 @@ fn mean_luminance(rgba: &[u8]) -> f64 {
 /// images for a look.
 #[test]
 fn screens_render_in_both_themes() {
-    let server_free_port = closed_port();
+    let unused_port = closed_port();
     let mut harness = Harness::new();
-    fill_account(&mut harness, server_free_port, "", "");
+    fill_account(&mut harness, unused_port, "", "");
     let (id, _) = harness.issued_invoice();
-    let kept = std::env::var_os("FACTURIER_SCREENSHOT_DIR").map(PathBuf::from);
+    let screenshot_dir = std::env::var_os("FACTURIER_SCREENSHOT_DIR").map(PathBuf::from);
     let scratch = tempfile::tempdir().unwrap();
-    let folder = kept.unwrap_or_else(|| scratch.path().to_path_buf());
+    let folder = screenshot_dir.unwrap_or_else(|| scratch.path().to_path_buf());
     std::fs::create_dir_all(&folder).unwrap();
 
     let mut screens: Vec<(&str, Message)> = vec![

@@ -314,8 +314,8 @@ pub enum Message {
     LogoPicked(Option<PathBuf>),
     RemoveLogo,
     SaveTemplate,
-    /// The pause after a template edit is over; the number is the edit it
-    /// follows, so that only the last edit of a burst renders the preview.
+    /// The pause after a template edit is over. The number is the edit it
+    /// follows, so only the last edit of a burst renders the preview.
     PreviewDue(u64),
     VatCategoryPicked(CategoryChoice),
     VatRateChanged(String),

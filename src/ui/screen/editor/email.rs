@@ -11,7 +11,7 @@ use crate::ui::database::{EmailDraft, Reply, Request};
 use crate::ui::i18n::Language;
 use crate::ui::screen::{Action, error_banner};
 
-/// Id of the recipients field, focused when the dialog opens.
+/// Id of the recipients field.
 pub const EMAIL_TO_ID: &str = "editor-email-to";
 
 /// The e-mail being written in the dialog. The text is in the editor's
@@ -26,7 +26,7 @@ pub struct EmailForm {
     pub has_account: bool,
     /// A sending is under way: Send waits for its outcome.
     pub sending: bool,
-    /// Why the last sending failed; the message stays in the dialog.
+    /// Error of the last sending. The message stays in the dialog.
     pub error: Option<String>,
 }
 
