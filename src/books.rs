@@ -583,6 +583,25 @@ impl Books {
     /// it on the document.
     pub fn email_draft(&mut self, id: DocumentId, to: &[String]) -> Result<Vec<u8>> {
         let outgoing = self.email_message(id, to)?;
+        self.log_email_draft(id, &outgoing)
+    }
+
+    /// Builds the .eml draft of a document with the subject and text the
+    /// user edited, and logs it on the document.
+    pub fn edited_email_draft(
+        &mut self,
+        id: DocumentId,
+        to: &[String],
+        subject: &str,
+        body: &str,
+    ) -> Result<Vec<u8>> {
+        let mut outgoing = self.email_message(id, to)?;
+        outgoing.subject = subject.to_string();
+        outgoing.body = body.to_string();
+        self.log_email_draft(id, &outgoing)
+    }
+
+    fn log_email_draft(&mut self, id: DocumentId, outgoing: &Outgoing) -> Result<Vec<u8>> {
         let eml = outgoing.eml_draft().map_err(mail::to_store_error)?;
         self.store
             .write(|tx| mail::log(tx, id, &outgoing.to, "draft", None, None))?;
@@ -603,8 +622,8 @@ impl Books {
         self.send_outgoing(id, outgoing, password)
     }
 
-    /// Sends a document with the subject and text the user edited; the PDF
-    /// attached is the same as for `send_email`, the archived one once
+    /// Sends a document with the subject and text the user edited. The PDF
+    /// attached is the same as for `send_email`: the archived one once
     /// issued. The attempt is logged on the document as for `send_email`.
     pub fn send_edited_email(
         &mut self,

@@ -126,6 +126,14 @@ pub enum Request {
     SendTestEmail,
     /// Prepare the e-mail of an issued document for the editor's dialog.
     LoadEmail(DocumentId),
+    /// Open an .eml draft with the recipients, subject and text edited in
+    /// the user's mail program.
+    ComposeEditedEmail {
+        id: DocumentId,
+        to: Vec<String>,
+        subject: String,
+        body: String,
+    },
     /// Send a document's PDF with the recipients, subject and text edited.
     SendEmail {
         id: DocumentId,
@@ -399,6 +407,12 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
         }
         Request::SendTestEmail => Reply::TestEmailSent(send_test_email(books)),
         Request::LoadEmail(id) => Reply::EmailDraft(email_draft(books, id).map_err(text)),
+        Request::ComposeEditedEmail {
+            id,
+            to,
+            subject,
+            body,
+        } => Reply::Exported(compose_edited_email(books, id, &to, &subject, &body)),
         Request::SendEmail {
             id,
             to,
@@ -443,9 +457,10 @@ fn preview(books: &mut Books, template: &Template) -> Result<PageImage, String> 
     crate::ui::preview::specimen_page(&company, template, PREVIEW_SCALE)
 }
 
-/// Saves the SMTP account. The password goes to the system keyring; when
-/// the keyring fails, it stays in this process's memory so that sending
-/// works until the app closes, and the reply says so.
+/// Saves the SMTP account. The password goes to the system keyring. When
+/// the keyring fails, the password stays in this process's memory so that
+/// sending works until the app closes, and the reply carries the keyring's
+/// error.
 fn save_smtp(
     books: &mut Books,
     settings: SmtpSettings,
@@ -495,6 +510,21 @@ fn send_test_email(books: &mut Books) -> Result<String, String> {
             Err(error.to_string())
         }
     }
+}
+
+fn compose_edited_email(
+    books: &mut Books,
+    id: DocumentId,
+    to: &[String],
+    subject: &str,
+    body: &str,
+) -> Result<String, String> {
+    let draft = books
+        .edited_email_draft(id, to, subject, body)
+        .map_err(|error| error.to_string())?;
+    let path = crate::desktop::write_temporary(&document_name(books, id)?, "eml", &draft)?;
+    crate::desktop::open_with_default_application(&path)?;
+    Ok(path.display().to_string())
 }
 
 fn email_draft(books: &mut Books, id: DocumentId) -> Result<EmailDraft, StoreError> {
@@ -931,6 +961,7 @@ fn failure(request: &Request, message: &str) -> Reply {
         Request::SaveSmtp { .. } => Reply::SmtpSaved(Err(error)),
         Request::SendTestEmail => Reply::TestEmailSent(Err(error)),
         Request::LoadEmail(_) => Reply::EmailDraft(Err(error)),
+        Request::ComposeEditedEmail { .. } => Reply::Exported(Err(error)),
         Request::SendEmail { .. } => Reply::EmailSent {
             result: Err(error),
             log: Vec::new(),

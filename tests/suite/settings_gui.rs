@@ -829,3 +829,44 @@ fn theme_choice_is_the_apps() {
         Some(facturier::ui::i18n::ThemeChoice::Dark)
     );
 }
+
+#[test]
+fn edited_email_draft_keeps_edits() {
+    let mut harness = Harness::new();
+    let (id, number) = harness.issued_invoice();
+    let to = ["direction@lenoir.example".to_string()];
+
+    let eml = harness
+        .books
+        .edited_email_draft(id, &to, "Relance amiable", "Bonjour,\nrelance.\n")
+        .unwrap();
+
+    let eml = String::from_utf8(eml).unwrap();
+    assert!(eml.contains("Subject: Relance amiable"), "{eml}");
+    assert!(eml.contains("To: direction@lenoir.example"), "{eml}");
+    assert!(eml.contains("X-Unsent: 1"), "{eml}");
+    assert!(eml.contains(&format!("{number}.pdf")), "{eml}");
+    let log = harness.books.email_log(id).unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].outcome, "draft");
+    assert_eq!(log[0].recipients, to);
+}
+
+#[test]
+fn editor_compose_failure_keeps_dialog() {
+    let mut harness = Harness::new();
+    let (id, _) = harness.issued_invoice();
+    open_email_dialog(&mut harness, id);
+    harness.edit(editor::Message::EmailSubjectChanged("Relance".to_string()));
+    harness.edit(editor::Message::EmailToChanged(
+        "not an address".to_string(),
+    ));
+
+    harness.edit(editor::Message::ComposeInMailApp);
+
+    let form = harness.email_form().clone();
+    let error = form.error.clone().unwrap();
+    assert!(error.contains("\"not an address\""), "{error}");
+    assert_eq!(form.subject, "Relance");
+    assert!(harness.editor().email_log().is_empty());
+}

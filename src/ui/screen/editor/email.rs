@@ -85,15 +85,28 @@ impl Editor {
                 Action::None
             }
             Message::SendEmail => self.send_email(language),
-            Message::ComposeInMailApp => match self.id() {
-                Some(id) => {
-                    self.dialog = None;
-                    Action::Run(Request::ComposeEmail(id))
-                }
-                None => Action::None,
-            },
+            Message::ComposeInMailApp => self.compose_in_mail_app(),
             _ => Action::None,
         }
+    }
+
+    /// Hands the message as edited to the user's mail app. Without
+    /// recipients typed, the draft goes to the customer's address.
+    fn compose_in_mail_app(&mut self) -> Action {
+        let Some(id) = self.id() else {
+            return Action::None;
+        };
+        let body = self.email_body.text();
+        let Some(form) = self.email_form() else {
+            return Action::None;
+        };
+        form.error = None;
+        Action::Run(Request::ComposeEditedEmail {
+            id,
+            to: recipients(&form.to),
+            subject: form.subject.clone(),
+            body,
+        })
     }
 
     fn send_email(&mut self, language: Language) -> Action {
@@ -132,6 +145,19 @@ impl Editor {
         match reply {
             Reply::EmailDraft(Ok(draft)) => self.open_email_dialog(draft),
             Reply::EmailDraft(Err(error)) => self.error = Some(error.clone()),
+            // The .eml draft was handed to the mail app, or failed. On
+            // failure the dialog stays open, so nothing typed is lost.
+            Reply::Exported(result) if self.email_form().is_some() => match result {
+                Ok(path) => {
+                    self.dialog = None;
+                    self.notice = Some(path.clone());
+                }
+                Err(error) => {
+                    if let Some(form) = self.email_form() {
+                        form.error = Some(error.clone());
+                    }
+                }
+            },
             Reply::EmailSent { result, log } => {
                 if let Some(opened) = &mut self.opened {
                     opened.email_log = log.clone();
