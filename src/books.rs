@@ -3,6 +3,7 @@
 //! functions and nothing below them.
 
 mod archive;
+mod defaults;
 pub mod mail;
 
 use std::collections::HashMap;
@@ -496,6 +497,27 @@ impl Books {
             .map(|(_, sha256)| sha256))
     }
 
+    // Defaults ------------------------------------------------------------
+
+    /// Returns the VAT treatment proposed for a line written in without a
+    /// catalogue product: the saved one, else the standard rate of 20 %.
+    pub fn default_vat(&mut self) -> Result<crate::vat::Vat> {
+        self.store.read(defaults::load_default_vat)
+    }
+
+    /// Saves the default VAT of new lines after checking that its rate fits
+    /// its category. An exempt category without a reason gets the
+    /// category's default wording.
+    pub fn set_default_vat(&mut self, vat: &crate::vat::Vat) -> Result<()> {
+        let vat = vat.clone().validated().map_err(|error| {
+            StoreError::Rejected(format!("the default VAT is invalid: {error}"))
+        })?;
+        self.store
+            .write(|tx| defaults::save_default_vat(tx, &vat))?;
+        tracing::info!("default VAT saved");
+        Ok(())
+    }
+
     // E-mail --------------------------------------------------------------
 
     pub fn smtp_settings(&mut self) -> Result<Option<SmtpSettings>> {
@@ -561,6 +583,25 @@ impl Books {
     /// it on the document.
     pub fn email_draft(&mut self, id: DocumentId, to: &[String]) -> Result<Vec<u8>> {
         let outgoing = self.email_message(id, to)?;
+        self.log_email_draft(id, &outgoing)
+    }
+
+    /// Builds the .eml draft of a document with the subject and text the
+    /// user edited, and logs it on the document.
+    pub fn edited_email_draft(
+        &mut self,
+        id: DocumentId,
+        to: &[String],
+        subject: &str,
+        body: &str,
+    ) -> Result<Vec<u8>> {
+        let mut outgoing = self.email_message(id, to)?;
+        outgoing.subject = subject.to_string();
+        outgoing.body = body.to_string();
+        self.log_email_draft(id, &outgoing)
+    }
+
+    fn log_email_draft(&mut self, id: DocumentId, outgoing: &Outgoing) -> Result<Vec<u8>> {
         let eml = outgoing.eml_draft().map_err(mail::to_store_error)?;
         self.store
             .write(|tx| mail::log(tx, id, &outgoing.to, "draft", None, None))?;
@@ -577,12 +618,38 @@ impl Books {
         to: &[String],
         password: Option<&str>,
     ) -> Result<Vec<String>> {
+        let outgoing = self.email_message(id, to)?;
+        self.send_outgoing(id, outgoing, password)
+    }
+
+    /// Sends a document with the subject and text the user edited. The PDF
+    /// attached is the same as for `send_email`: the archived one once
+    /// issued. The attempt is logged on the document as for `send_email`.
+    pub fn send_edited_email(
+        &mut self,
+        id: DocumentId,
+        to: &[String],
+        subject: &str,
+        body: &str,
+        password: Option<&str>,
+    ) -> Result<Vec<String>> {
+        let mut outgoing = self.email_message(id, to)?;
+        outgoing.subject = subject.to_string();
+        outgoing.body = body.to_string();
+        self.send_outgoing(id, outgoing, password)
+    }
+
+    fn send_outgoing(
+        &mut self,
+        id: DocumentId,
+        outgoing: Outgoing,
+        password: Option<&str>,
+    ) -> Result<Vec<String>> {
         let settings = self.smtp_settings()?.ok_or_else(|| {
             StoreError::Rejected(
-                "no SMTP account is set: set one with `facturier smtp set --json FILE`".into(),
+                "no SMTP account is set: set one in Settings > E-mail account or with `facturier smtp set --json FILE`".into(),
             )
         })?;
-        let outgoing = self.email_message(id, to)?;
         let message = outgoing.message().map_err(mail::to_store_error)?;
         let outcome = match password {
             Some(password) => Ok(Some(password.to_string())),

@@ -7,6 +7,7 @@
 //! one run in the FACTURIER_SMTP_PASSWORD environment variable.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
@@ -187,6 +188,20 @@ impl Outgoing {
     }
 }
 
+/// Builds a short message from the account's sender to `to`, to check the
+/// SMTP settings without sending a document.
+pub fn test_message(settings: &SmtpSettings, to: &str) -> Result<Message, EmailError> {
+    Message::builder()
+        .from(parse_mailbox(&settings.from, "from")?)
+        .to(parse_mailbox(to, "to")?)
+        .subject("Facturier : message d'essai / test message")
+        .singlepart(SinglePart::plain(
+            "Ce message vérifie les réglages SMTP de Facturier.\n\nThis message checks Facturier's SMTP settings.\n"
+                .to_string(),
+        ))
+        .map_err(|error| EmailError::Message(error.to_string()))
+}
+
 /// Sends `message` through the SMTP account.
 pub fn send(
     settings: &SmtpSettings,
@@ -265,8 +280,7 @@ fn classify(error: &lettre::transport::smtp::Error) -> EmailError {
 }
 
 fn keyring_entry(settings: &SmtpSettings) -> Result<keyring::Entry, EmailError> {
-    let user = format!("{}@{}", settings.username.trim(), settings.host.trim());
-    keyring::Entry::new(KEYRING_SERVICE, &user).map_err(keyring_error)
+    keyring::Entry::new(KEYRING_SERVICE, &account_key(settings)).map_err(keyring_error)
 }
 
 fn keyring_error(error: keyring::Error) -> EmailError {
@@ -282,15 +296,48 @@ pub fn store_password(settings: &SmtpSettings, password: &str) -> Result<(), Ema
         .map_err(keyring_error)
 }
 
+/// Passwords typed in this run while the keyring was unavailable, by
+/// "user@host". They live in this process's memory only and are never
+/// written to disk.
+static SESSION_PASSWORDS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
+fn account_key(settings: &SmtpSettings) -> String {
+    format!("{}@{}", settings.username.trim(), settings.host.trim())
+}
+
+/// Keeps the SMTP password in memory until the process exits, for a
+/// machine whose keyring is unavailable.
+pub fn remember_password_for_session(settings: &SmtpSettings, password: &str) {
+    let key = account_key(settings);
+    let mut passwords = SESSION_PASSWORDS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    passwords.retain(|(account, _)| *account != key);
+    passwords.push((key, password.to_string()));
+}
+
+fn session_password(settings: &SmtpSettings) -> Option<String> {
+    let key = account_key(settings);
+    SESSION_PASSWORDS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .find(|(account, _)| *account == key)
+        .map(|(_, password)| password.clone())
+}
+
 /// Returns the SMTP password from FACTURIER_SMTP_PASSWORD when it is set,
-/// else from the keyring, or `None` when the account needs none or none is
-/// stored.
+/// else the one kept in memory for this run, else the keyring's, or `None`
+/// when the account needs none or none is stored.
 pub fn load_password(settings: &SmtpSettings) -> Result<Option<String>, EmailError> {
     if let Ok(password) = std::env::var(PASSWORD_VARIABLE) {
         return Ok(Some(password));
     }
     if settings.username.trim().is_empty() {
         return Ok(None);
+    }
+    if let Some(password) = session_password(settings) {
+        return Ok(Some(password));
     }
     match keyring_entry(settings)?.get_password() {
         Ok(password) => Ok(Some(password)),

@@ -12,15 +12,20 @@ use iced::futures::channel::oneshot;
 use rust_decimal::Decimal;
 
 use crate::backup::{BackupFile, BackupSummary, DataLock, FileProblem, RestoreOutcome};
+use crate::books::mail::EmailLogEntry;
 use crate::books::{Board, Books, DocumentView, ListedDocument, PriceChange, today};
 use crate::compliance::Finding;
 use crate::document::{Company, Content, DocumentId, DocumentKind, Header};
+use crate::email::SmtpSettings;
 use crate::exchange::{
     self, Analysis, CsvDialect, ExportKind, Field, ImportKind, ImportOptions, ImportReport,
 };
 use crate::input::DraftInput;
+use crate::pdf::Template;
 use crate::store::documents::ListFilter;
 use crate::store::{Customer, DATABASE_FILE, PriceList, PriceListItem, Product, StoreError};
+use crate::ui::preview::{LogoInfo, PageImage};
+use crate::vat::Vat;
 
 /// How many document rows the board shows at once.
 pub const PAGE_SIZE: usize = 50;
@@ -144,6 +149,39 @@ pub enum Request {
         backup: PathBuf,
         aside: PathBuf,
     },
+    // Settings > PDF template, default VAT and e-mail account; sending.
+    /// Load the template, the default VAT and the SMTP account.
+    LoadPreferences,
+    SaveTemplate(Box<Template>),
+    /// Render the specimen invoice with an unsaved template, for the preview.
+    PreviewTemplate(Box<Template>),
+    SaveDefaultVat(Vat),
+    /// Read a logo file picked by the user, to check it and show it.
+    InspectLogo(PathBuf),
+    /// Save the SMTP account, and the password when one was typed.
+    SaveSmtp {
+        settings: Box<SmtpSettings>,
+        password: Option<String>,
+    },
+    /// Send a short message to the account's own sender address.
+    SendTestEmail,
+    /// Prepare the e-mail of an issued document for the editor's dialog.
+    LoadEmail(DocumentId),
+    /// Open an .eml draft with the recipients, subject and text edited in
+    /// the user's mail program.
+    ComposeEditedEmail {
+        id: DocumentId,
+        to: Vec<String>,
+        subject: String,
+        body: String,
+    },
+    /// Send a document's PDF with the recipients, subject and text edited.
+    SendEmail {
+        id: DocumentId,
+        to: Vec<String>,
+        subject: String,
+        body: String,
+    },
 }
 
 /// A document as the editor shows it: its view and what the price list
@@ -152,6 +190,41 @@ pub enum Request {
 pub struct Opened {
     pub view: Box<DocumentView>,
     pub price_changes: Vec<PriceChange>,
+    /// Every e-mail sending attempt of the document, oldest first.
+    pub email_log: Vec<EmailLogEntry>,
+    /// VAT treatment of a new line written in without a catalogue product.
+    pub default_vat: Vat,
+}
+
+/// The settings edited in Settings besides the company.
+#[derive(Debug, Clone)]
+pub struct Preferences {
+    pub template: Template,
+    /// The template's logo as read now, or why it cannot be printed.
+    pub logo: Option<Result<LogoInfo, String>>,
+    pub default_vat: Vat,
+    pub smtp: Option<SmtpSettings>,
+}
+
+/// The SMTP account as saved, and where its password went.
+#[derive(Debug, Clone)]
+pub struct SmtpSaved {
+    pub settings: SmtpSettings,
+    /// Set when the password could not go to the system keyring and is kept
+    /// in memory until the app closes: the keyring's error.
+    pub keyring_error: Option<String>,
+}
+
+/// The e-mail of a document as the editor's dialog first shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailDraft {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub body: String,
+    /// Name of the attached PDF, such as "F2026-00001.pdf".
+    pub file_name: String,
+    /// Whether an SMTP account is set, so that Send can work.
+    pub has_account: bool,
 }
 
 /// Invoiced and collected amounts of one month, in the company currency.
@@ -219,6 +292,21 @@ pub enum Reply {
         summary: Result<BackupSummary, String>,
     },
     Restored(Result<RestoreOutcome, String>),
+    Preferences(Result<Preferences, String>),
+    TemplateSaved(Result<Template, String>),
+    Preview(Result<PageImage, String>),
+    DefaultVatSaved(Result<Vat, String>),
+    Logo(Result<LogoInfo, String>),
+    SmtpSaved(Result<SmtpSaved, String>),
+    /// The test message was sent; the address it went to.
+    TestEmailSent(Result<String, String>),
+    EmailDraft(Result<EmailDraft, String>),
+    /// A sending attempt ended: the recipients, or why it failed; and the
+    /// document's sending log, which records the attempt either way.
+    EmailSent {
+        result: Result<Vec<String>, String>,
+        log: Vec<EmailLogEntry>,
+    },
 }
 
 /// Reason the books could not be opened at start.
@@ -428,6 +516,47 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
             dialect,
             path,
         } => Reply::CsvExported(export_csv(books, kind, (from, to), dialect, &path)),
+        Request::LoadPreferences => Reply::Preferences(load_preferences(books).map_err(text)),
+        Request::SaveTemplate(template) => Reply::TemplateSaved(
+            books
+                .set_template(&template)
+                .and_then(|()| books.template())
+                .map_err(text),
+        ),
+        Request::PreviewTemplate(template) => Reply::Preview(preview(books, &template)),
+        Request::SaveDefaultVat(vat) => Reply::DefaultVatSaved(
+            books
+                .set_default_vat(&vat)
+                .and_then(|()| books.default_vat())
+                .map_err(text),
+        ),
+        Request::InspectLogo(path) => Reply::Logo(crate::ui::preview::inspect_logo(&path)),
+        Request::SaveSmtp { settings, password } => {
+            Reply::SmtpSaved(save_smtp(books, *settings, password.as_deref()))
+        }
+        Request::SendTestEmail => Reply::TestEmailSent(send_test_email(books)),
+        Request::LoadEmail(id) => Reply::EmailDraft(email_draft(books, id).map_err(text)),
+        Request::ComposeEditedEmail {
+            id,
+            to,
+            subject,
+            body,
+        } => Reply::Exported(compose_edited_email(books, id, &to, &subject, &body)),
+        Request::SendEmail {
+            id,
+            to,
+            subject,
+            body,
+        } => {
+            let result = books
+                .send_edited_email(id, &to, &subject, &body, None)
+                .map_err(text);
+            let log = books.email_log(id).unwrap_or_else(|error| {
+                tracing::error!(%error, document = id, "the sending log could not be read");
+                Vec::new()
+            });
+            Reply::EmailSent { result, log }
+        }
     }
 }
 
@@ -690,6 +819,129 @@ fn describe_backup(path: PathBuf) -> Reply {
     Reply::BackupDescribed { path, summary }
 }
 
+fn load_preferences(books: &mut Books) -> Result<Preferences, StoreError> {
+    let template = books.template()?;
+    let logo = template
+        .logo
+        .as_deref()
+        .map(crate::ui::preview::inspect_logo);
+    Ok(Preferences {
+        logo,
+        template,
+        default_vat: books.default_vat()?,
+        smtp: books.smtp_settings()?,
+    })
+}
+
+/// Scale of the preview image in pixels per PDF point: 1.5 shows an A4 page
+/// 893 pixels wide, readable beside the template form.
+const PREVIEW_SCALE: f32 = 1.5;
+
+fn preview(books: &mut Books, template: &Template) -> Result<PageImage, String> {
+    let company = books
+        .company()
+        .map_err(|error| error.to_string())?
+        .unwrap_or_default();
+    crate::ui::preview::specimen_page(&company, template, PREVIEW_SCALE)
+}
+
+/// Saves the SMTP account. The password goes to the system keyring. When
+/// the keyring fails, the password stays in this process's memory so that
+/// sending works until the app closes, and the reply carries the keyring's
+/// error.
+fn save_smtp(
+    books: &mut Books,
+    settings: SmtpSettings,
+    password: Option<&str>,
+) -> Result<SmtpSaved, String> {
+    books
+        .set_smtp_settings(&settings)
+        .map_err(|error| error.to_string())?;
+    let settings = books
+        .smtp_settings()
+        .map_err(|error| error.to_string())?
+        .unwrap_or(settings);
+    let mut keyring_error = None;
+    if let Some(password) = password.filter(|password| !password.is_empty()) {
+        if let Err(error) = crate::email::store_password(&settings, password) {
+            tracing::warn!(%error, "SMTP password kept in memory: the keyring failed");
+            crate::email::remember_password_for_session(&settings, password);
+            keyring_error = Some(error.to_string());
+        }
+    }
+    Ok(SmtpSaved {
+        settings,
+        keyring_error,
+    })
+}
+
+fn send_test_email(books: &mut Books) -> Result<String, String> {
+    let settings = books
+        .smtp_settings()
+        .map_err(|error| error.to_string())?
+        .ok_or_else(|| "no SMTP account is saved: fill in the account and save it".to_string())?;
+    let to = settings
+        .from
+        .trim()
+        .parse::<lettre::message::Mailbox>()
+        .map(|mailbox| mailbox.email.to_string())
+        .map_err(|_| format!("invalid sender address \"{}\"", settings.from))?;
+    let message = crate::email::test_message(&settings, &to).map_err(|error| error.to_string())?;
+    let password = crate::email::load_password(&settings).map_err(|error| error.to_string())?;
+    match crate::email::send(&settings, password.as_deref(), &message) {
+        Ok(()) => {
+            tracing::info!("SMTP test message sent");
+            Ok(to)
+        }
+        Err(error) => {
+            tracing::warn!(cause = error.kind(), "SMTP test message failed");
+            Err(error.to_string())
+        }
+    }
+}
+
+fn compose_edited_email(
+    books: &mut Books,
+    id: DocumentId,
+    to: &[String],
+    subject: &str,
+    body: &str,
+) -> Result<String, String> {
+    let draft = books
+        .edited_email_draft(id, to, subject, body)
+        .map_err(|error| error.to_string())?;
+    let path = crate::desktop::write_temporary(&document_name(books, id)?, "eml", &draft)?;
+    crate::desktop::open_with_default_application(&path)?;
+    Ok(path.display().to_string())
+}
+
+fn email_draft(books: &mut Books, id: DocumentId) -> Result<EmailDraft, StoreError> {
+    let has_account = books.smtp_settings()?.is_some();
+    let customer_email = books
+        .view(id, today())?
+        .document
+        .header
+        .buyer
+        .email
+        .filter(|email| !email.trim().is_empty());
+    // The core builds a message only with a recipient. Without the
+    // customer's address, the dialog starts with none for the user to type.
+    let stand_in = ["customer@example.invalid".to_string()];
+    let to: &[String] = if customer_email.is_some() {
+        &[]
+    } else {
+        &stand_in
+    };
+    let outgoing = books.email_message(id, to)?;
+    Ok(EmailDraft {
+        to: customer_email.into_iter().collect(),
+        subject: outgoing.subject,
+        body: outgoing.body,
+        file_name: outgoing.file_name,
+        has_account,
+    })
+}
+
 /// Writes a consistent copy of the database to `path` with `VACUUM INTO`,
 /// first to a `.part` file beside it, renamed once complete, so that a
 /// failed backup never leaves a truncated file under the chosen name.
@@ -759,9 +1011,13 @@ fn open(books: &mut Books, id: DocumentId) -> Result<Opened, String> {
     } else {
         books.price_changes(id).map_err(|error| error.to_string())?
     };
+    let email_log = books.email_log(id).map_err(|error| error.to_string())?;
+    let default_vat = books.default_vat().map_err(|error| error.to_string())?;
     Ok(Opened {
         view: Box::new(view),
         price_changes,
+        email_log,
+        default_vat,
     })
 }
 
@@ -1087,5 +1343,18 @@ fn failure(request: &Request, message: &str) -> Reply {
             summary: Err(error),
         },
         Request::Restore { .. } => Reply::Restored(Err(error)),
+        Request::LoadPreferences => Reply::Preferences(Err(error)),
+        Request::SaveTemplate(_) => Reply::TemplateSaved(Err(error)),
+        Request::PreviewTemplate(_) => Reply::Preview(Err(error)),
+        Request::SaveDefaultVat(_) => Reply::DefaultVatSaved(Err(error)),
+        Request::InspectLogo(_) => Reply::Logo(Err(error)),
+        Request::SaveSmtp { .. } => Reply::SmtpSaved(Err(error)),
+        Request::SendTestEmail => Reply::TestEmailSent(Err(error)),
+        Request::LoadEmail(_) => Reply::EmailDraft(Err(error)),
+        Request::ComposeEditedEmail { .. } => Reply::Exported(Err(error)),
+        Request::SendEmail { .. } => Reply::EmailSent {
+            result: Err(error),
+            log: Vec::new(),
+        },
     }
 }

@@ -187,3 +187,54 @@ mod tests {
         }
     }
 }
+
+/// Name of the file, in the data folder, that stores the colour theme the
+/// user picked in the settings.
+pub const THEME_FILE: &str = "interface-theme";
+
+/// The colour theme of the window: the system's light or dark mode, or one
+/// of the two whatever the system uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThemeChoice {
+    /// Follows the system's mode, as iced reads it at start (or the
+    /// ICED_THEME environment variable, such as ICED_THEME=Dark, when set).
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    /// The three choices, in the order the picker shows them.
+    pub const ALL: [ThemeChoice; 3] = [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark];
+
+    pub fn name(self, language: Language) -> &'static str {
+        match self {
+            ThemeChoice::System => language.pick("Same as the system", "Comme le système"),
+            ThemeChoice::Light => language.pick("Light", "Clair"),
+            ThemeChoice::Dark => language.pick("Dark", "Sombre"),
+        }
+    }
+
+    /// Returns the theme saved in `data_dir`, if the user picked one.
+    pub fn load_saved(data_dir: &Path) -> Option<ThemeChoice> {
+        let text = std::fs::read_to_string(data_dir.join(THEME_FILE)).ok()?;
+        match text.trim() {
+            "system" => Some(ThemeChoice::System),
+            "light" => Some(ThemeChoice::Light),
+            "dark" => Some(ThemeChoice::Dark),
+            _ => None,
+        }
+    }
+
+    /// Saves this theme as the user's choice in `data_dir`.
+    pub fn save(self, data_dir: &Path) -> std::io::Result<()> {
+        let code = match self {
+            ThemeChoice::System => "system",
+            ThemeChoice::Light => "light",
+            ThemeChoice::Dark => "dark",
+        };
+        std::fs::create_dir_all(data_dir)?;
+        std::fs::write(data_dir.join(THEME_FILE), code)
+    }
+}

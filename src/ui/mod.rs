@@ -9,6 +9,7 @@
 
 pub mod database;
 pub mod i18n;
+pub mod preview;
 pub mod screen;
 
 use std::path::PathBuf;
@@ -21,7 +22,7 @@ use crate::backup::RestoreOutcome;
 use crate::document::{Company, DocumentKind};
 use crate::exchange::ImportKind;
 use database::{Database, Reply, Request, StartProblem};
-use i18n::Language;
+use i18n::{Language, ThemeChoice};
 use screen::{
     Action, board, catalogue, customers, editor, export, import, restore, settings, welcome,
 };
@@ -82,6 +83,8 @@ pub enum Message {
     StayOnPage,
     /// The language choice was written to the data folder, or failed.
     LanguageSaved(Result<(), String>),
+    /// The theme choice was written to the data folder, or failed.
+    ThemeSaved(Result<(), String>),
     /// A key press no widget used.
     KeyPressed(Key, keyboard::Modifiers),
 }
@@ -108,11 +111,19 @@ pub enum Effect {
     PickExportPath(String),
     /// Save the language choice in this folder.
     SaveLanguage(PathBuf, Language),
+    /// Save the theme choice in this folder.
+    SaveTheme(PathBuf, ThemeChoice),
+    /// Open the file dialog for a PNG logo.
+    PickLogo,
+    /// Wait `settings::PREVIEW_PAUSE`, then send `PreviewDue` with this edit
+    /// number to Settings.
+    PreviewLater(u64),
 }
 
 pub struct App {
     database: Option<Database>,
     pub language: Language,
+    pub theme: ThemeChoice,
     company: Option<Company>,
     screen: Screen,
     /// A page the user asked for while a draft has unsaved changes.
@@ -131,6 +142,7 @@ impl App {
         let app = App {
             database,
             language,
+            theme: ThemeChoice::System,
             company: None,
             screen: Screen::Loading,
             leaving_to: None,
@@ -194,6 +206,23 @@ impl App {
                     Some(dir) => vec![Effect::SaveLanguage(dir.clone(), language)],
                     None => Vec::new(),
                 };
+            }
+            Message::Settings(settings::Message::ThemePicked(settings::ThemeItem(theme, _))) => {
+                self.theme = theme;
+                if let Screen::Settings(settings) = &mut self.screen {
+                    settings.set_theme(theme);
+                }
+                return match &self.preferences_dir {
+                    Some(dir) => vec![Effect::SaveTheme(dir.clone(), theme)],
+                    None => Vec::new(),
+                };
+            }
+            Message::ThemeSaved(result) => {
+                if let (Err(error), Screen::Settings(settings)) = (result, &mut self.screen) {
+                    tracing::warn!(%error, "the theme choice could not be saved");
+                    settings.show_error(error);
+                }
+                Action::None
             }
             Message::LanguageSaved(result) => {
                 if let (Err(error), Screen::Settings(settings)) = (result, &mut self.screen) {
@@ -344,6 +373,8 @@ impl App {
             Action::PickImportFile => vec![Effect::PickImportFile],
             Action::PickExportPath(name) => vec![Effect::PickExportPath(name)],
             Action::Show(page) => self.navigate(page),
+            Action::PickLogo => vec![Effect::PickLogo],
+            Action::PreviewLater(edit) => vec![Effect::PreviewLater(edit)],
         }
     }
 
@@ -385,8 +416,13 @@ impl App {
                 requests.into_iter().map(Effect::Run).collect()
             }
             Page::Settings => {
-                self.screen = Screen::Settings(settings::Settings::new(self.company.as_ref()));
-                vec![Effect::Run(Request::LoadSeries)]
+                let mut settings = settings::Settings::new(self.company.as_ref());
+                settings.set_theme(self.theme);
+                self.screen = Screen::Settings(settings);
+                vec![
+                    Effect::Run(Request::LoadSeries),
+                    Effect::Run(Request::LoadPreferences),
+                ]
             }
             Page::Import(kind) => {
                 self.screen = Screen::Import(Box::new(import::Import::new(kind)));
@@ -524,6 +560,39 @@ impl App {
                 })
             }
             Effect::Quit => iced::exit(),
+            Effect::SaveTheme(dir, theme) => Task::perform(
+                async move {
+                    theme.save(&dir).map_err(|error| {
+                        format!(
+                            "the theme choice could not be saved in {}: {error}",
+                            dir.display()
+                        )
+                    })
+                },
+                Message::ThemeSaved,
+            ),
+            Effect::PickLogo => {
+                let dialog = rfd::AsyncFileDialog::new()
+                    .add_filter("PNG", &["png", "PNG"])
+                    .pick_file();
+                Task::perform(dialog, |picked| {
+                    let path = picked.map(|handle| handle.path().to_path_buf());
+                    Message::Settings(settings::Message::LogoPicked(path))
+                })
+            }
+            Effect::PreviewLater(edit) => Task::perform(
+                async {
+                    // iced runs without an async timer here, so a short-lived
+                    // thread measures the pause.
+                    let (done, waited) = iced::futures::channel::oneshot::channel();
+                    std::thread::spawn(move || {
+                        std::thread::sleep(settings::PREVIEW_PAUSE);
+                        let _ = done.send(());
+                    });
+                    let _ = waited.await;
+                },
+                move |()| Message::Settings(settings::Message::PreviewDue(edit)),
+            ),
             Effect::PickPdfPath(name) => {
                 let dialog = rfd::AsyncFileDialog::new()
                     .set_file_name(name)
@@ -544,6 +613,15 @@ impl App {
             }
             _ => None,
         })
+    }
+
+    /// Returns the theme picked in Settings, or none to follow the system.
+    pub fn theme(&self) -> Option<iced::Theme> {
+        match self.theme {
+            ThemeChoice::System => None,
+            ThemeChoice::Light => Some(iced::Theme::Light),
+            ThemeChoice::Dark => Some(iced::Theme::Dark),
+        }
     }
 
     pub fn title(&self) -> String {
@@ -669,7 +747,7 @@ impl App {
 }
 
 /// Opens the app window on the books in `data_dir`. The theme follows the
-/// system's light or dark mode.
+/// system's light or dark mode unless the user picked one in Settings.
 pub fn run(data_dir: PathBuf) -> iced::Result {
     tracing::info!("desktop app started");
     let result = iced::application(
@@ -677,6 +755,7 @@ pub fn run(data_dir: PathBuf) -> iced::Result {
             let database = Database::start(data_dir.clone());
             let language = Language::load_saved(&data_dir).unwrap_or_else(Language::from_system);
             let (mut app, effects) = App::new(Some(database), language);
+            app.theme = ThemeChoice::load_saved(&data_dir).unwrap_or_default();
             app.preferences_dir = Some(data_dir.clone());
             let tasks: Vec<Task<Message>> =
                 effects.into_iter().map(|effect| app.task(effect)).collect();
@@ -686,6 +765,7 @@ pub fn run(data_dir: PathBuf) -> iced::Result {
         App::view,
     )
     .title(App::title)
+    .theme(App::theme)
     .subscription(App::subscription)
     .window_size((1280.0, 820.0))
     .run();

@@ -32,5 +32,7 @@ mod pdf_email;
 mod pdf_glyphs;
 mod pdf_pagination;
 mod pricing;
+#[cfg(feature = "gui")]
+mod settings_gui;
 mod store_rules;
 mod totals;

@@ -25,14 +25,14 @@ const INVOICE: &str = r#"{
 }"#;
 
 /// The aiosmtpd server process; closing its standard input stops it.
-struct SmtpServer {
+pub(crate) struct SmtpServer {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     output: TempDir,
 }
 
 impl SmtpServer {
-    fn start(extra: &[&str]) -> SmtpServer {
+    pub(crate) fn start(extra: &[&str]) -> SmtpServer {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -68,7 +68,7 @@ impl SmtpServer {
         }
     }
 
-    fn settings(&self, username: &str, security: Security) -> SmtpSettings {
+    pub(crate) fn settings(&self, username: &str, security: Security) -> SmtpSettings {
         SmtpSettings {
             host: "127.0.0.1".to_string(),
             port: self.port,
@@ -79,12 +79,12 @@ impl SmtpServer {
         }
     }
 
-    fn received(&self, name: &str) -> Vec<u8> {
+    pub(crate) fn received(&self, name: &str) -> Vec<u8> {
         std::fs::read(self.output.path().join(name))
             .unwrap_or_else(|_| panic!("the server received no {name}"))
     }
 
-    fn received_count(&self) -> usize {
+    pub(crate) fn received_count(&self) -> usize {
         std::fs::read_dir(self.output.path())
             .unwrap()
             .filter(|entry| {

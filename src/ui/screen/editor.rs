@@ -3,8 +3,12 @@
 //! `calc::compute`, the issue checklist, payments and cancellation. An
 //! issued document opens read-only.
 
+mod email;
+
+pub use email::{EMAIL_TO_ID, EmailForm, recipients};
+
 use iced::widget::{
-    Column, button, column, container, pick_list, row, scrollable, text, text_input,
+    Column, button, column, container, pick_list, row, scrollable, text, text_editor, text_input,
 };
 use iced::{Element, Fill, Length};
 use rust_decimal::Decimal;
@@ -163,8 +167,15 @@ pub enum Message {
     PdfPathPicked(Option<std::path::PathBuf>),
     /// Open the PDF in the system viewer to print it.
     Print,
-    /// Open a message with the PDF attached in the user's mail program.
+    /// Open the e-mail dialog of an issued document.
     Email,
+    EmailToChanged(String),
+    EmailSubjectChanged(String),
+    EmailBodyEdited(text_editor::Action),
+    /// Send the e-mail through the SMTP account set in Settings.
+    SendEmail,
+    /// Open an .eml draft with the PDF attached in the user's mail program.
+    ComposeInMailApp,
     Back,
     Replied(Reply),
 }
@@ -197,6 +208,7 @@ pub struct CustomerForm {
 pub enum Dialog {
     Checklist(Vec<Finding>),
     ConfirmCancel,
+    Email(EmailForm),
 }
 
 #[derive(Debug, Default)]
@@ -238,6 +250,8 @@ pub struct Editor {
     dirty: bool,
     error: Option<String>,
     notice: Option<String>,
+    /// Text of the e-mail in the e-mail dialog.
+    email_body: text_editor::Content,
 }
 
 impl Editor {
@@ -449,12 +463,14 @@ impl Editor {
                 Some(id) => Action::Run(Request::PrintPdf(id)),
                 None => Action::None,
             },
-            Message::Email => match self.id() {
-                Some(id) => Action::Run(Request::ComposeEmail(id)),
-                None => Action::None,
-            },
+            Message::Email
+            | Message::EmailToChanged(_)
+            | Message::EmailSubjectChanged(_)
+            | Message::EmailBodyEdited(_)
+            | Message::SendEmail
+            | Message::ComposeInMailApp => self.update_email(message, language),
             Message::Back => Action::Home,
-            Message::Replied(reply) => self.replied(reply),
+            Message::Replied(reply) => self.replied(reply, language),
         }
     }
 
@@ -525,10 +541,11 @@ impl Editor {
         if self.is_read_only() {
             return Action::None;
         }
+        // A line written in takes the default VAT of Settings.
         let vat = self
-            .lines
-            .last()
-            .map(|line| line.vat.clone())
+            .opened
+            .as_ref()
+            .map(|opened| opened.default_vat.clone())
             .unwrap_or_else(|| Vat::standard(Decimal::from(20)));
         self.lines.push(LineForm {
             product_id: None,
@@ -840,7 +857,10 @@ impl Editor {
         }
     }
 
-    fn replied(&mut self, reply: Reply) -> Action {
+    fn replied(&mut self, reply: Reply, language: Language) -> Action {
+        if self.email_replied(&reply, language) {
+            return Action::None;
+        }
         match reply {
             Reply::Document(Ok(opened)) => {
                 let new_draft = !opened.view.document.issued
@@ -1114,6 +1134,9 @@ impl Editor {
         if opened.view.document.issued && opened.view.document.header.kind == DocumentKind::Invoice
         {
             content = content.push(self.payments_section(language, opened));
+        }
+        if let Some(log) = self.email_log_section(language) {
+            content = content.push(log);
         }
         scrollable(content).height(Fill).into()
     }
@@ -1558,6 +1581,7 @@ impl Editor {
     fn dialog_view<'a>(&'a self, language: Language, dialog: &'a Dialog) -> Element<'a, Message> {
         let content = match dialog {
             Dialog::Checklist(findings) => checklist_view(language, findings),
+            Dialog::Email(form) => self.email_dialog_view(language, form),
             Dialog::ConfirmCancel => super::confirm(
                 language
                     .pick(

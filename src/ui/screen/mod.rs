@@ -45,6 +45,11 @@ pub enum Action {
     PickExportPath(String),
     /// Go to another page.
     Show(crate::ui::Page),
+    /// Ask the user for a PNG logo file.
+    PickLogo,
+    /// Send `settings::Message::PreviewDue` with this edit number after
+    /// `settings::PREVIEW_PAUSE`.
+    PreviewLater(u64),
 }
 
 /// Shows an error where it happened: what failed and what to do.

@@ -1,19 +1,31 @@
 //! Settings: the company identity printed on every document, default
-//! payment terms, late-payment penalty rate and the interface language.
+//! payment terms, late-payment penalty rate, the interface language, the
+//! default VAT of new lines, the PDF template with its live preview and the
+//! SMTP account.
+
+mod preferences;
+mod sections;
 
 use std::path::PathBuf;
 
 use iced::widget::{
-    Column, button, checkbox, column, container, pick_list, row, scrollable, text, text_input,
+    Column, button, checkbox, column, image, pick_list, row, scrollable, text, text_input,
 };
 use iced::{Element, Fill};
+
+pub use preferences::{
+    CategoryChoice, PaperChoice, PdfLanguageChoice, SecurityChoice, SmtpField, SmtpForm,
+    TemplateForm, ThemeItem, VatForm,
+};
 
 use crate::document::{Address, Company, DocumentKind};
 use crate::money::parse_decimal;
 use crate::numbering::Series;
+use crate::pdf;
 use crate::terms::PaymentTerms;
 use crate::ui::database::{Reply, Request};
 use crate::ui::i18n::Language;
+use crate::ui::preview::{LogoInfo, PageImage};
 use crate::ui::screen::{Action, error_banner};
 
 /// A field of the company form.
@@ -277,6 +289,8 @@ impl CompanyForm {
 pub enum Message {
     FieldChanged(Field, String),
     LanguagePicked(Language),
+    /// The app owns the theme and reads this message itself.
+    ThemePicked(ThemeItem),
     Save,
     /// Back up the books to a file the user picks.
     Backup,
@@ -292,6 +306,27 @@ pub enum Message {
     SeriesDefaultToggled(bool),
     /// Add the new numbering series.
     AddSeries,
+    AccentColorChanged(String),
+    FooterChanged(String),
+    PaperPicked(PaperChoice),
+    PdfLanguagePicked(PdfLanguageChoice),
+    /// Open the file dialog to pick a PNG logo.
+    PickLogo,
+    /// The logo file picked; none when the user cancelled.
+    LogoPicked(Option<PathBuf>),
+    RemoveLogo,
+    SaveTemplate,
+    /// The pause after a template edit is over. The number is the edit it
+    /// follows, so only the last edit of a burst renders the preview.
+    PreviewDue(u64),
+    VatCategoryPicked(CategoryChoice),
+    VatRateChanged(String),
+    VatReasonChanged(String),
+    SaveDefaultVat,
+    SmtpFieldChanged(SmtpField, String),
+    SmtpSecurityPicked(SecurityChoice),
+    SaveSmtp,
+    SendTestEmail,
     Replied(Reply),
 }
 
@@ -344,7 +379,38 @@ pub struct Settings {
     backup_notice: Option<String>,
     series: Vec<Series>,
     new_series: SeriesForm,
+    template: TemplateForm,
+    /// The template as saved; a logo change is saved onto it at once.
+    saved_template: pdf::Template,
+    logo: Option<LogoInfo>,
+    /// The template as last rendered in the preview, or why it failed.
+    preview: Option<Result<Preview, String>>,
+    /// Number of the last template edit, for the preview's pause.
+    template_edits: u64,
+    template_error: Option<String>,
+    template_notice: Option<String>,
+    vat: VatForm,
+    vat_error: Option<String>,
+    vat_notice: Option<String>,
+    smtp: SmtpForm,
+    smtp_error: Option<String>,
+    smtp_notice: Option<String>,
+    /// The keyring failed, so the password is kept in memory for this run.
+    keyring_warning: Option<String>,
+    /// The app's theme, shown in the picker.
+    theme: crate::ui::i18n::ThemeChoice,
 }
+
+/// The rendered first page of the specimen invoice.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub page: PageImage,
+    handle: image::Handle,
+}
+
+/// How long the preview waits after a template edit before it renders, so
+/// that typing a colour renders once and not at every key.
+pub const PREVIEW_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
 
 impl Settings {
     pub fn new(company: Option<&Company>) -> Settings {
@@ -357,7 +423,92 @@ impl Settings {
             backup_notice: None,
             series: Vec::new(),
             new_series: SeriesForm::default(),
+            template: TemplateForm::default(),
+            saved_template: pdf::Template::default(),
+            logo: None,
+            preview: None,
+            template_edits: 0,
+            template_error: None,
+            template_notice: None,
+            vat: VatForm::default(),
+            vat_error: None,
+            vat_notice: None,
+            smtp: SmtpForm::default(),
+            smtp_error: None,
+            smtp_notice: None,
+            keyring_warning: None,
+            theme: crate::ui::i18n::ThemeChoice::System,
         }
+    }
+
+    /// Shows `theme` as the current choice in the theme picker.
+    pub fn set_theme(&mut self, theme: crate::ui::i18n::ThemeChoice) {
+        self.theme = theme;
+    }
+
+    pub fn template_form(&self) -> &TemplateForm {
+        &self.template
+    }
+
+    pub fn logo(&self) -> Option<&LogoInfo> {
+        self.logo.as_ref()
+    }
+
+    /// Returns the preview's page, or why it could not be rendered.
+    pub fn preview(&self) -> Option<Result<&PageImage, &str>> {
+        self.preview.as_ref().map(|preview| match preview {
+            Ok(preview) => Ok(&preview.page),
+            Err(error) => Err(error.as_str()),
+        })
+    }
+
+    pub fn template_error(&self) -> Option<&str> {
+        self.template_error.as_deref()
+    }
+
+    pub fn vat_form(&self) -> &VatForm {
+        &self.vat
+    }
+
+    pub fn vat_error(&self) -> Option<&str> {
+        self.vat_error.as_deref()
+    }
+
+    pub fn smtp_form(&self) -> &SmtpForm {
+        &self.smtp
+    }
+
+    pub fn smtp_error(&self) -> Option<&str> {
+        self.smtp_error.as_deref()
+    }
+
+    pub fn smtp_notice(&self) -> Option<&str> {
+        self.smtp_notice.as_deref()
+    }
+
+    pub fn keyring_warning(&self) -> Option<&str> {
+        self.keyring_warning.as_deref()
+    }
+
+    /// Saves a logo change onto the saved template, leaving the other
+    /// template fields as saved until the user saves them.
+    fn save_logo(&mut self, logo: Option<PathBuf>) -> Action {
+        let template = pdf::Template {
+            logo,
+            ..self.saved_template.clone()
+        };
+        Action::Run(Request::SaveTemplate(Box::new(template)))
+    }
+
+    /// Counts a template edit and asks for the preview after the pause.
+    fn template_edited(&mut self) -> Action {
+        self.template_notice = None;
+        self.template_edited_keeping_notice()
+    }
+
+    fn template_edited_keeping_notice(&mut self) -> Action {
+        self.template_edits += 1;
+        Action::PreviewLater(self.template_edits)
     }
 
     pub fn series(&self) -> &[Series] {
@@ -384,8 +535,9 @@ impl Settings {
                 self.saved = false;
                 Action::None
             }
-            // The app owns the language; it reads this message itself.
-            Message::LanguagePicked(_) => Action::None,
+            // The app owns the language and the theme; it reads these
+            // messages itself.
+            Message::LanguagePicked(_) | Message::ThemePicked(_) => Action::None,
             Message::Save => match self.form.company(language) {
                 Ok(company) => {
                     self.error = None;
@@ -465,7 +617,203 @@ impl Settings {
                 self.error = Some(error);
                 Action::None
             }
-            Message::Replied(_) => Action::None,
+            Message::Replied(reply) => self.preferences_replied(reply, language),
+            message => self.update_preferences(message, language),
+        }
+    }
+
+    /// Handles the messages of the template, default VAT and e-mail forms.
+    fn update_preferences(&mut self, message: Message, language: Language) -> Action {
+        match message {
+            Message::AccentColorChanged(color) => {
+                self.template.accent_color = color;
+                self.template_edited()
+            }
+            Message::FooterChanged(footer) => {
+                self.template.footer = footer;
+                self.template_edited()
+            }
+            Message::PaperPicked(PaperChoice(paper, _)) => {
+                self.template.paper = paper;
+                self.template_edited()
+            }
+            Message::PdfLanguagePicked(PdfLanguageChoice(pdf_language, _)) => {
+                self.template.language = pdf_language;
+                self.template_edited()
+            }
+            Message::PickLogo => Action::PickLogo,
+            Message::LogoPicked(Some(path)) => Action::Run(Request::InspectLogo(path)),
+            Message::LogoPicked(None) => Action::None,
+            Message::RemoveLogo => {
+                self.template.logo = None;
+                self.logo = None;
+                self.save_logo(None)
+            }
+            Message::PreviewDue(edit) if edit == self.template_edits => {
+                Action::Run(Request::PreviewTemplate(Box::new(self.template.template())))
+            }
+            Message::PreviewDue(_) => Action::None,
+            Message::SaveTemplate => {
+                self.template_notice = None;
+                Action::Run(Request::SaveTemplate(Box::new(self.template.template())))
+            }
+            Message::VatCategoryPicked(CategoryChoice(category, _)) => {
+                self.vat.pick_category(category);
+                self.vat_notice = None;
+                Action::None
+            }
+            Message::VatRateChanged(rate) => {
+                self.vat.rate = rate;
+                self.vat_notice = None;
+                Action::None
+            }
+            Message::VatReasonChanged(reason) => {
+                self.vat.exemption_reason = reason;
+                self.vat_notice = None;
+                Action::None
+            }
+            Message::SaveDefaultVat => match self.vat.vat(language) {
+                Ok(vat) => {
+                    self.vat_error = None;
+                    Action::Run(Request::SaveDefaultVat(vat))
+                }
+                Err(error) => {
+                    self.vat_error = Some(error);
+                    Action::None
+                }
+            },
+            Message::SmtpFieldChanged(field, value) => {
+                self.smtp.set(field, value);
+                self.smtp_notice = None;
+                Action::None
+            }
+            Message::SmtpSecurityPicked(SecurityChoice(security, _)) => {
+                self.smtp.pick_security(security);
+                self.smtp_notice = None;
+                Action::None
+            }
+            Message::SaveSmtp => match self.smtp.settings(language) {
+                Ok(settings) => {
+                    self.smtp_error = None;
+                    let password = Some(self.smtp.password.clone()).filter(|p| !p.is_empty());
+                    Action::Run(Request::SaveSmtp {
+                        settings: Box::new(settings),
+                        password,
+                    })
+                }
+                Err(error) => {
+                    self.smtp_error = Some(error);
+                    Action::None
+                }
+            },
+            Message::SendTestEmail => {
+                self.smtp_error = None;
+                self.smtp_notice = Some(
+                    language
+                        .pick("Sending the test message…", "Envoi du message d'essai…")
+                        .to_string(),
+                );
+                Action::Run(Request::SendTestEmail)
+            }
+            _ => Action::None,
+        }
+    }
+
+    fn preferences_replied(&mut self, reply: Reply, language: Language) -> Action {
+        match reply {
+            Reply::Preferences(Ok(preferences)) => {
+                self.template = TemplateForm::from_template(&preferences.template);
+                self.saved_template = preferences.template;
+                match preferences.logo {
+                    Some(Ok(logo)) => self.logo = Some(logo),
+                    Some(Err(error)) => self.template_error = Some(error),
+                    None => self.logo = None,
+                }
+                self.vat = VatForm::from_vat(&preferences.default_vat, language);
+                self.smtp = SmtpForm::from_settings(preferences.smtp.as_ref());
+                // The first preview needs no pause.
+                Action::Run(Request::PreviewTemplate(Box::new(self.template.template())))
+            }
+            Reply::Preferences(Err(error)) => {
+                self.error = Some(error);
+                Action::None
+            }
+            Reply::Logo(Ok(logo)) => {
+                let path = logo.path.clone();
+                self.template.logo = Some(path.clone());
+                self.logo = Some(logo);
+                self.template_error = None;
+                self.save_logo(Some(path))
+            }
+            Reply::Logo(Err(error)) | Reply::TemplateSaved(Err(error)) => {
+                self.template_error = Some(error);
+                Action::None
+            }
+            Reply::Preview(result) => {
+                self.preview = Some(result.map(|page| Preview {
+                    handle: image::Handle::from_rgba(page.width, page.height, page.rgba.clone()),
+                    page,
+                }));
+                Action::None
+            }
+            Reply::TemplateSaved(Ok(template)) => {
+                self.template.logo = template.logo.clone();
+                self.saved_template = template;
+                self.template_error = None;
+                self.template_notice = Some(
+                    language
+                        .pick(
+                            "Template saved. Documents already issued keep their archived PDF.",
+                            "Modèle enregistré. Les documents déjà émis gardent leur PDF archivé.",
+                        )
+                        .to_string(),
+                );
+                self.template_edited_keeping_notice()
+            }
+            Reply::DefaultVatSaved(Ok(vat)) => {
+                self.vat = VatForm::from_vat(&vat, language);
+                self.vat_error = None;
+                self.vat_notice = Some(language.pick("Saved.", "Enregistré.").to_string());
+                Action::None
+            }
+            Reply::DefaultVatSaved(Err(error)) => {
+                self.vat_error = Some(error);
+                Action::None
+            }
+            Reply::SmtpSaved(Ok(saved)) => {
+                self.smtp = SmtpForm::from_settings(Some(&saved.settings));
+                self.smtp_error = None;
+                self.smtp_notice = Some(language.pick("Saved.", "Enregistré.").to_string());
+                self.keyring_warning = saved.keyring_error.map(|error| {
+                    format!(
+                        "{} ({error})",
+                        language.pick(
+                            "The system keyring is not available, so the password is kept in memory until Facturier closes and is never written to disk. Type it again after the next start, or start the desktop's keyring service.",
+                            "Le trousseau du système n'est pas disponible : le mot de passe est gardé en mémoire jusqu'à la fermeture de Facturier et n'est jamais écrit sur le disque. Saisissez-le à nouveau au prochain démarrage, ou démarrez le service de trousseau du bureau."
+                        )
+                    )
+                });
+                Action::None
+            }
+            Reply::SmtpSaved(Err(error)) => {
+                self.smtp_error = Some(error);
+                self.smtp_notice = None;
+                Action::None
+            }
+            Reply::TestEmailSent(Ok(to)) => {
+                self.smtp_error = None;
+                self.smtp_notice = Some(format!(
+                    "{} {to}",
+                    language.pick("Test message sent to", "Message d'essai envoyé à")
+                ));
+                Action::None
+            }
+            Reply::TestEmailSent(Err(error)) => {
+                self.smtp_notice = None;
+                self.smtp_error = Some(error);
+                Action::None
+            }
+            _ => Action::None,
         }
     }
 
@@ -478,6 +826,12 @@ impl Settings {
                 row![
                     text(language.pick("Language:", "Langue :")),
                     pick_list(Language::ALL, Some(language), Message::LanguagePicked),
+                    text(language.pick("Theme:", "Thème :")),
+                    pick_list(
+                        crate::ui::i18n::ThemeChoice::ALL.map(|theme| ThemeItem(theme, language)),
+                        Some(ThemeItem(self.theme, language)),
+                        Message::ThemePicked
+                    ),
                 ]
                 .spacing(8)
                 .align_y(iced::Center),
@@ -487,6 +841,7 @@ impl Settings {
             content = content.push(error_banner(language, error));
         }
         content = content.push(self.form.view(language, true, Message::FieldChanged));
+        content = content.push(self.logo_row(language));
         let mut actions = row![
             button(text(language.pick("Save", "Enregistrer")))
                 .style(button::primary)
@@ -515,14 +870,9 @@ impl Settings {
         }
         content = content.push(backup);
         content = content.push(self.series_section(language));
-        content = content.push(
-            container(text(language.pick(
-                "The PDF template and the e-mail account are set from the command line for now (`facturier template set`, `facturier smtp set`).",
-                "Le modèle PDF et le compte e-mail se règlent pour l'instant en ligne de commande (`facturier template set`, `facturier smtp set`).",
-            )))
-            .padding(10)
-            .style(container::rounded_box),
-        );
+        content = content.push(self.vat_section(language));
+        content = content.push(self.template_section(language));
+        content = content.push(self.smtp_section(language));
         scrollable(content).height(Fill).into()
     }
 }
