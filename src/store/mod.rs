@@ -33,7 +33,10 @@ const MIGRATIONS: &[&str] = &[
 /// Derived data that SQL alone cannot compute exactly (decimal amounts
 /// stored as text), filled in Rust right after the migration of the given
 /// version, in the same transaction.
-const FILLS: &[(usize, fn(&Transaction<'_>) -> Result<()>)] = &[(4, balances::fill_collected)];
+const FILLS: &[(usize, Fill)] = &[(4, balances::fill_collected)];
+
+/// A Rust step of a migration, run in its transaction.
+type Fill = fn(&Transaction<'_>) -> Result<()>;
 
 /// The schema version this build writes: the number of migrations it knows.
 pub fn known_schema_version() -> i64 {
