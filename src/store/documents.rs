@@ -702,12 +702,27 @@ impl Selection {
                 "CREATE TEMP TABLE IF NOT EXISTS search_matches (id INTEGER PRIMARY KEY);
                  DELETE FROM temp.search_matches;",
             )?;
-            tx.execute(
-                "INSERT INTO temp.search_matches (id)
-                 SELECT rowid FROM document_search
-                 WHERE number LIKE '%' || ?1 || '%' OR customer LIKE '%' || ?1 || '%'",
-                [search],
-            )?;
+            if search.chars().count() >= 3 {
+                // A phrase of three characters or more matches, through the
+                // trigram index, the documents whose number or buyer name
+                // contains it (ignoring case). Quoting makes every character
+                // literal, a double quote included once doubled.
+                let phrase = format!("\"{}\"", search.replace('"', "\"\""));
+                tx.execute(
+                    "INSERT INTO temp.search_matches (id)
+                     SELECT rowid FROM document_search WHERE document_search MATCH ?1",
+                    [phrase],
+                )?;
+            } else {
+                // Trigrams cannot match one or two characters, so the index
+                // is scanned.
+                tx.execute(
+                    "INSERT INTO temp.search_matches (id)
+                     SELECT rowid FROM document_search
+                     WHERE number LIKE '%' || ?1 || '%' OR customer LIKE '%' || ?1 || '%'",
+                    [search],
+                )?;
+            }
         }
         Ok(Selection {
             filter: filter.clone(),

@@ -381,6 +381,14 @@ fn filters(documents: &[Slow], today: NaiveDate) -> Vec<ListFilter> {
             search: "SARL".to_string(),
             ..ListFilter::default()
         },
+        ListFilter {
+            search: "in".to_string(),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            search: "lenoir \"x".to_string(),
+            ..ListFilter::default()
+        },
     ]
 }
 
@@ -555,6 +563,7 @@ fn migration_fills_running_sums() {
              DROP INDEX document_balances_customer;
              DROP INDEX document_balances_issue;
              DROP INDEX documents_list_order;
+             DROP INDEX documents_issue_date;
              CREATE INDEX document_balances_board
                  ON document_balances (kind, status, due_date, total_minor, due_minor, net_minor);
              PRAGMA user_version = 3;
