@@ -123,8 +123,13 @@ fn report(name: &str, (median, max): (Duration, Duration)) {
 }
 
 fn main() {
+    // BOARD_BENCH_DIR keeps the books in that (new) folder, to inspect query
+    // plans with the sqlite3 shell afterwards.
     let dir = tempfile::tempdir().expect("temporary folder");
-    let mut books = Books::open(dir.path()).expect("books");
+    let path = std::env::var_os("BOARD_BENCH_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().to_path_buf());
+    let mut books = Books::open(&path).expect("books");
     let start = Instant::now();
     fill(&mut books);
     println!(
