@@ -122,7 +122,7 @@ pub struct Board {
     pub unconverted: u64,
 }
 
-/// What the status board shows for one filter, read in one transaction.
+/// The status board's content for one filter, read in one transaction.
 #[derive(Debug, Clone)]
 pub struct BoardData {
     pub board: Board,
@@ -429,11 +429,11 @@ impl Books {
         })
     }
 
-    /// Reads everything the status board shows for `filter` in one read
-    /// transaction, running its search once: the board figures, page `page`
-    /// of `page_size` rows (the last page when `page` is past it), the number
-    /// of matching documents, and the invoiced and collected sums per month
-    /// from `chart_from` on.
+    /// Reads the status board's content for `filter` in one read transaction,
+    /// running its search once. It returns the board figures, the number of
+    /// matching documents, page `page` of `page_size` rows (the last page when
+    /// `page` is past it), and the invoiced and collected sums per month from
+    /// `chart_from` on.
     pub fn board_page(
         &mut self,
         filter: &ListFilter,

@@ -379,7 +379,7 @@ pub fn fill_collected(tx: &Transaction<'_>) -> Result<()> {
 
 /// Compares the running sums (`board_sums`, `month_sums`) and the collected
 /// payments per month (`collected_months`) with a recomputation from
-/// `document_balances` and the payments; returns one message per difference.
+/// `document_balances` and the payments. Returns one message per difference.
 pub fn check_sums(tx: &Transaction<'_>) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     let board_difference: i64 = tx.query_row(

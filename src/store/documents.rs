@@ -730,8 +730,8 @@ impl Selection {
         })
     }
 
-    /// Whether the selection is every document, so that the running sums
-    /// can stand for it.
+    /// Returns whether the selection is every document, in which case the
+    /// running sums give its figures.
     pub fn is_everything(&self) -> bool {
         !self.searched
             && self.filter.customer_id.is_none()

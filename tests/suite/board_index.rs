@@ -72,9 +72,10 @@ fn draft_json(random: &mut Random, buyer: usize) -> String {
     )
 }
 
-/// What the random sequence made, for choosing the next operation.
+/// Documents and payments of the random sequence, for choosing the next
+/// operation.
 #[derive(Default)]
-struct Made {
+struct Generated {
     drafts: Vec<i64>,
     issued: Vec<i64>,
     payments: Vec<i64>,
@@ -86,39 +87,39 @@ struct Made {
 
 /// Runs `operations` random operations on `books`, with issue dates moving
 /// forward from about 14 months before `today`.
-fn run_operations(books: &mut Books, seed: u64, operations: usize, made: &mut Made) {
+fn run_operations(books: &mut Books, seed: u64, operations: usize, generated: &mut Generated) {
     let today = today();
     let mut random = Random(seed);
     let start = today - Days::new(430);
     for _ in 0..operations {
-        let cursor = made.last_issue.unwrap_or(start);
+        let cursor = generated.last_issue.unwrap_or(start);
         let choice = random.below(100);
-        let (name, outcome) = if choice < 25 || made.drafts.is_empty() {
+        let (name, outcome) = if choice < 25 || generated.drafts.is_empty() {
             let buyer = random.below(BUYERS.len() as u64) as usize;
             let json = draft_json(&mut random, buyer);
             let input = facturier::input::parse_draft(&json).expect("valid draft JSON");
             match books.create_draft(DocumentKind::Invoice, &input) {
                 Ok(id) => {
-                    made.drafts.push(id);
+                    generated.drafts.push(id);
                     ("draft", Ok(()))
                 }
                 Err(error) => ("draft", Err(error)),
             }
         } else if choice < 45 {
-            let index = random.below(made.drafts.len() as u64) as usize;
-            let id = made.drafts[index];
+            let index = random.below(generated.drafts.len() as u64) as usize;
+            let id = generated.drafts[index];
             let date = (cursor + Days::new(random.below(3))).min(today);
             match books.issue(id, Some(date)) {
                 Ok(_) => {
-                    made.drafts.swap_remove(index);
-                    made.issued.push(id);
-                    made.last_issue = Some(date);
+                    generated.drafts.swap_remove(index);
+                    generated.issued.push(id);
+                    generated.last_issue = Some(date);
                     ("issue", Ok(()))
                 }
                 Err(error) => ("issue", Err(error)),
             }
         } else if choice < 70 {
-            let Some(&id) = random.pick(&made.issued) else {
+            let Some(&id) = random.pick(&generated.issued) else {
                 continue;
             };
             let view = books.view(id, today).expect("view");
@@ -136,13 +137,13 @@ fn run_operations(books: &mut Books, seed: u64, operations: usize, made: &mut Ma
             };
             match books.record_payment(id, amount, date, "transfer", None) {
                 Ok(payment) => {
-                    made.payments.push(payment);
+                    generated.payments.push(payment);
                     ("pay", Ok(()))
                 }
                 Err(error) => ("pay", Err(error)),
             }
         } else if choice < 80 {
-            let Some(&payment) = random.pick(&made.payments) else {
+            let Some(&payment) = random.pick(&generated.payments) else {
                 continue;
             };
             let amount = Decimal::new(100 + random.below(20_000) as i64, 2);
@@ -152,18 +153,18 @@ fn run_operations(books: &mut Books, seed: u64, operations: usize, made: &mut Ma
                 books.change_payment(payment, amount, date, "card", Some("changed")),
             )
         } else if choice < 88 {
-            let Some(&payment) = random.pick(&made.payments) else {
+            let Some(&payment) = random.pick(&generated.payments) else {
                 continue;
             };
             match books.delete_payment(payment) {
                 Ok(()) => {
-                    made.payments.retain(|kept| *kept != payment);
+                    generated.payments.retain(|kept| *kept != payment);
                     ("delete payment", Ok(()))
                 }
                 Err(error) => ("delete payment", Err(error)),
             }
         } else {
-            let Some(&id) = random.pick(&made.issued) else {
+            let Some(&id) = random.pick(&generated.issued) else {
                 continue;
             };
             let date = (cursor + Days::new(random.below(2))).min(today);
@@ -171,19 +172,19 @@ fn run_operations(books: &mut Books, seed: u64, operations: usize, made: &mut Ma
             let selection = (random.below(2) == 0).then_some(&partial);
             match books.cancel(id, selection, Some(date)) {
                 Ok(_) => {
-                    made.last_issue = Some(date);
+                    generated.last_issue = Some(date);
                     ("credit note", Ok(()))
                 }
                 Err(error) => ("credit note", Err(error)),
             }
         };
         if outcome.is_ok() {
-            *made.accepted.entry(name).or_default() += 1;
+            *generated.accepted.entry(name).or_default() += 1;
         }
     }
 }
 
-/// One document as the slow recomputation sees it.
+/// One document with the figures the slow recomputation derives for it.
 struct Slow {
     id: i64,
     kind: DocumentKind,
@@ -454,33 +455,33 @@ fn assert_verified(books: &mut Books) {
 #[test]
 fn board_figures_match_recomputation() {
     let mut fixture = Fixture::new();
-    let mut made = Made::default();
+    let mut generated = Generated::default();
     for round in 0..4 {
-        run_operations(&mut fixture.books, 7 + round, 80, &mut made);
+        run_operations(&mut fixture.books, 7 + round, 80, &mut generated);
         check_figures(&mut fixture.books, &format!("round {round}"));
     }
     assert_verified(&mut fixture.books);
     for kind in ["draft", "issue", "pay", "change payment", "delete payment"] {
-        let accepted = made.accepted.get(kind).copied().unwrap_or(0);
+        let accepted = generated.accepted.get(kind).copied().unwrap_or(0);
         assert!(
             accepted >= 5,
             "only {accepted} {kind} accepted: {:?}",
-            made.accepted
+            generated.accepted
         );
     }
-    let credit_notes = made.accepted.get("credit note").copied().unwrap_or(0);
+    let credit_notes = generated.accepted.get("credit note").copied().unwrap_or(0);
     assert!(
         credit_notes >= 3,
         "only {credit_notes} credit notes: {:?}",
-        made.accepted
+        generated.accepted
     );
 }
 
 #[test]
 fn board_figures_second_seed() {
     let mut fixture = Fixture::new();
-    let mut made = Made::default();
-    run_operations(&mut fixture.books, 4242, 300, &mut made);
+    let mut generated = Generated::default();
+    run_operations(&mut fixture.books, 4242, 300, &mut generated);
     check_figures(&mut fixture.books, "seed 4242");
     assert_verified(&mut fixture.books);
 }
@@ -488,8 +489,8 @@ fn board_figures_second_seed() {
 #[test]
 fn verify_reports_tampered_sums() {
     let mut fixture = Fixture::new();
-    let mut made = Made::default();
-    run_operations(&mut fixture.books, 99, 60, &mut made);
+    let mut generated = Generated::default();
+    run_operations(&mut fixture.books, 99, 60, &mut generated);
     assert_verified(&mut fixture.books);
     // Each change is undone by the statement after it.
     let tamperings = [
@@ -535,8 +536,8 @@ fn verify_reports_tampered_sums() {
 #[test]
 fn migration_fills_running_sums() {
     let mut fixture = Fixture::new();
-    let mut made = Made::default();
-    run_operations(&mut fixture.books, 31, 150, &mut made);
+    let mut generated = Generated::default();
+    run_operations(&mut fixture.books, 31, 150, &mut generated);
     let today = today();
     let long_ago = NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
     let before = fixture

@@ -1,6 +1,7 @@
--- Running sums that let the status board and its monthly chart read a few
--- hundred rows instead of one row per document. Every amount is an integer
--- in minor units of the company currency, which SQLite adds exactly.
+-- Running sums that let the status board and its monthly chart read one row
+-- per status and due date, or per month, instead of one row per document.
+-- Every amount is an integer in minor units of the company currency, which
+-- SQLite adds exactly.
 
 -- Count and sums of `document_balances` per kind, status and due date ('' for
 -- none), kept in step by the triggers below. The board adds the rows of each
