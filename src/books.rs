@@ -123,6 +123,20 @@ pub struct Board {
     pub unconverted: u64,
 }
 
+/// The status board's content for one filter, read in one transaction.
+#[derive(Debug, Clone)]
+pub struct BoardData {
+    pub board: Board,
+    /// One page of matching documents, in list order.
+    pub rows: Vec<ListedDocument>,
+    /// Number of matching documents, over all pages.
+    pub matching: usize,
+    /// Page number of `rows`, from 0.
+    pub page: usize,
+    /// Invoiced and collected sums of the months that have any, oldest first.
+    pub months: Vec<balances::MonthSums>,
+}
+
 /// Selection of lines for a partial credit note: line number (from 1) and
 /// quantity to credit.
 pub type CreditSelection = Vec<(usize, Decimal)>;
@@ -392,25 +406,10 @@ impl Books {
         limit: usize,
     ) -> Result<(Vec<ListedDocument>, usize)> {
         self.store.read(|tx| {
-            let summaries = documents::list_page(tx, filter, offset, Some(limit))?;
-            let matching = documents::count(tx, filter)?;
+            let selection = documents::Selection::new(tx, filter)?;
+            let summaries = documents::list_selected(tx, &selection, offset, Some(limit))?;
+            let matching = documents::count_selected(tx, &selection)?;
             Ok((with_status(tx, summaries, today)?, matching))
-        })
-    }
-
-    /// Sums, per issue month from `from` on, the invoiced totals including
-    /// VAT in the company currency, credit notes deducted and drafts left
-    /// out. `filter.kind` is ignored, because credit notes always count.
-    pub fn monthly_invoiced(
-        &mut self,
-        filter: &ListFilter,
-        from: NaiveDate,
-    ) -> Result<Vec<(String, Decimal)>> {
-        self.store.read(|tx| {
-            let currency = load_company(tx)?
-                .map(|company| company.currency)
-                .unwrap_or_default();
-            balances::monthly_invoiced(tx, filter, from, currency)
         })
     }
 
@@ -425,8 +424,44 @@ impl Books {
             let currency = load_company(tx)?
                 .map(|company| company.currency)
                 .unwrap_or_default();
-            let sums = balances::board_sums(tx, filter, today, currency)?;
+            let selection = documents::Selection::new(tx, filter)?;
+            let sums = balances::board_sums(tx, &selection, today, currency)?;
             Ok(board_from_sums(&sums, currency))
+        })
+    }
+
+    /// Reads the status board's content for `filter` in one read transaction,
+    /// running its search once. It returns the board figures, the number of
+    /// matching documents, page `page` of `page_size` rows (the last page when
+    /// `page` is past it), and the invoiced and collected sums per month from
+    /// `chart_from` on.
+    pub fn board_page(
+        &mut self,
+        filter: &ListFilter,
+        today: NaiveDate,
+        page: usize,
+        page_size: usize,
+        chart_from: NaiveDate,
+    ) -> Result<BoardData> {
+        let page_size = page_size.max(1);
+        self.store.read(|tx| {
+            let currency = load_company(tx)?
+                .map(|company| company.currency)
+                .unwrap_or_default();
+            let selection = documents::Selection::new(tx, filter)?;
+            let sums = balances::board_sums(tx, &selection, today, currency)?;
+            let matching = documents::count_selected(tx, &selection)?;
+            let page = page.min(matching.saturating_sub(1) / page_size);
+            let summaries =
+                documents::list_selected(tx, &selection, page * page_size, Some(page_size))?;
+            let months = balances::monthly_sums(tx, &selection, chart_from, currency)?;
+            Ok(BoardData {
+                board: board_from_sums(&sums, currency),
+                rows: with_status(tx, summaries, today)?,
+                matching,
+                page,
+                months,
+            })
         })
     }
 
@@ -901,7 +936,10 @@ pub struct VatReportRow {
 /// change, in the caller's transaction; quotes and orders have none.
 fn settle(tx: &Transaction<'_>, id: DocumentId) -> Result<()> {
     match balance_of(tx, id)? {
-        Some((balance, currency)) => balances::store(tx, &balance, currency),
+        Some((balance, currency)) => {
+            balances::store(tx, &balance, currency)?;
+            balances::store_collected(tx, id, currency)
+        }
         None => Ok(()),
     }
 }

@@ -356,5 +356,6 @@ fn check_balances(tx: &rusqlite::Transaction<'_>, problems: &mut Vec<String>) ->
             Some(_) => {}
         }
     }
+    problems.extend(store::balances::check_sums(tx)?);
     Ok(())
 }

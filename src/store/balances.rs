@@ -1,13 +1,16 @@
 //! The derived balance of each invoice and credit note (`document_balances`)
 //! and the status board computed from it in SQL.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
-use rusqlite::{Transaction, params};
+use rusqlite::types::Value;
+use rusqlite::{Transaction, params, params_from_iter};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::Result;
-use super::documents::ListFilter;
+use super::documents::Selection;
+use super::{Result, StoreError, date_from, decimal_from};
 use crate::document::{DocumentId, DocumentKind, InvoiceStatus};
 use crate::money::Currency;
 
@@ -72,6 +75,7 @@ pub fn store(tx: &Transaction<'_>, balance: &Balance, currency: Currency) -> Res
 }
 
 pub fn delete(tx: &Transaction<'_>, id: DocumentId) -> Result<()> {
+    tx.execute("DELETE FROM collected_months WHERE document_id = ?1", [id])?;
     tx.execute("DELETE FROM document_balances WHERE document_id = ?1", [id])?;
     Ok(())
 }
@@ -114,52 +118,63 @@ pub struct StatusSums {
     pub unconverted: u64,
 }
 
-/// Sums, per status, the invoices (and, under "issued", the credit notes) matching
-/// `filter`, plus the overdue subset, in one pass over the board index.
+/// Sums, per status, the invoices (and, under "issued", the credit notes) of
+/// `selection`, plus the overdue subset (due date before `today`). With no
+/// filter the sums come from the running sums `board_sums`, else from the
+/// covering indexes of `document_balances`.
 pub fn board_sums(
     tx: &Transaction<'_>,
-    filter: &ListFilter,
+    selection: &Selection,
     today: NaiveDate,
     currency: Currency,
 ) -> Result<Vec<(String, DocumentKind, StatusSums, StatusSums)>> {
-    let mut statement = tx.prepare_cached(
-        "SELECT b.kind, b.status, COUNT(*), SUM(b.total_minor), SUM(b.due_minor), SUM(b.net_minor),
-                SUM(b.total_minor IS NULL),
-                SUM(b.due_date < ?1), SUM(CASE WHEN b.due_date < ?1 THEN b.total_minor END),
-                SUM(CASE WHEN b.due_date < ?1 THEN b.due_minor END)
-         FROM document_balances b
-         WHERE (?2 IS NULL OR b.customer_id = ?2)
-           AND (?3 IS NULL OR b.issue_date >= ?3) AND (?4 IS NULL OR b.issue_date <= ?4)
-           AND (?5 = '' OR b.document_id IN (
-                SELECT rowid FROM document_search
-                WHERE number LIKE '%' || ?5 || '%' OR customer LIKE '%' || ?5 || '%'))
-         GROUP BY b.kind, b.status",
-    )?;
-    let rows = statement.query_map(
-        params![
-            today.to_string(),
-            filter.customer_id,
-            filter.from.map(|d| d.to_string()),
-            filter.to.map(|d| d.to_string()),
-            filter.search.trim(),
-        ],
-        |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, i64>(2)?,
-                row.get::<_, Option<i64>>(3)?,
-                row.get::<_, Option<i64>>(4)?,
-                row.get::<_, Option<i64>>(5)?,
-                row.get::<_, Option<i64>>(6)?,
-                (
-                    row.get::<_, Option<i64>>(7)?,
-                    row.get::<_, Option<i64>>(8)?,
-                    row.get::<_, Option<i64>>(9)?,
-                ),
-            ))
-        },
-    )?;
+    let today = Value::Text(today.to_string());
+    let (sql, values) = if selection.is_everything() {
+        // Rows without a due date store '' there, which the range leaves out.
+        (
+            "SELECT kind, status, SUM(documents), SUM(total_minor), SUM(due_minor), SUM(net_minor),
+                    SUM(unconverted),
+                    SUM(CASE WHEN due_date <> '' AND due_date < ?1 THEN documents END),
+                    SUM(CASE WHEN due_date <> '' AND due_date < ?1 THEN total_minor END),
+                    SUM(CASE WHEN due_date <> '' AND due_date < ?1 THEN due_minor END)
+             FROM board_sums
+             GROUP BY kind, status"
+                .to_string(),
+            vec![today],
+        )
+    } else {
+        let (conditions, mut values) = selection.conditions("b.", "document_id", false);
+        values.insert(0, today);
+        (
+            format!(
+                "SELECT b.kind, b.status, COUNT(*), SUM(b.total_minor), SUM(b.due_minor), SUM(b.net_minor),
+                        SUM(b.total_minor IS NULL),
+                        SUM(b.due_date < ?1), SUM(CASE WHEN b.due_date < ?1 THEN b.total_minor END),
+                        SUM(CASE WHEN b.due_date < ?1 THEN b.due_minor END)
+                 FROM document_balances b
+                 WHERE 1{conditions}
+                 GROUP BY b.kind, b.status"
+            ),
+            values,
+        )
+    };
+    let mut statement = tx.prepare_cached(&sql)?;
+    let rows = statement.query_map(params_from_iter(values), |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, i64>(2)?,
+            row.get::<_, Option<i64>>(3)?,
+            row.get::<_, Option<i64>>(4)?,
+            row.get::<_, Option<i64>>(5)?,
+            row.get::<_, Option<i64>>(6)?,
+            (
+                row.get::<_, Option<i64>>(7)?,
+                row.get::<_, Option<i64>>(8)?,
+                row.get::<_, Option<i64>>(9)?,
+            ),
+        ))
+    })?;
     let mut sums = Vec::new();
     for row in rows {
         let (kind, status, count, total, due, net, unconverted, (late, late_total, late_due)) =
@@ -184,41 +199,262 @@ pub fn board_sums(
     Ok(sums)
 }
 
-/// Sums the totals including VAT of issued invoices less credit notes per
-/// issue month ("YYYY-MM"), from `from` on, for the documents `filter`
-/// matches whatever their kind.
-pub fn monthly_invoiced(
+/// Invoiced and collected amounts of one month, in the company currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthSums {
+    /// "YYYY-MM".
+    pub month: String,
+    /// Totals including VAT of the invoices issued that month, less the
+    /// credit notes issued that month.
+    pub invoiced: Decimal,
+    /// Payments received that month on the selected invoices.
+    pub collected: Decimal,
+}
+
+/// Sums, per month from `from` on, the invoiced totals of the issued
+/// documents of `selection` (credit notes deducted) and the payments received
+/// on them. `selection.filter.kind` is ignored, because credit notes always
+/// count. Without a filter the sums come from the running sums `month_sums`.
+pub fn monthly_sums(
     tx: &Transaction<'_>,
-    filter: &ListFilter,
+    selection: &Selection,
     from: NaiveDate,
     currency: Currency,
-) -> Result<Vec<(String, Decimal)>> {
-    let mut statement = tx.prepare_cached(
-        "SELECT substr(b.issue_date, 1, 7),
-                SUM(CASE b.kind WHEN 'credit_note' THEN -b.total_minor ELSE b.total_minor END)
-         FROM document_balances b
-         WHERE b.status <> 'draft' AND b.issue_date >= ?1 AND b.total_minor IS NOT NULL
-           AND (?2 IS NULL OR b.customer_id = ?2)
-           AND (?3 IS NULL OR b.issue_date >= ?3) AND (?4 IS NULL OR b.issue_date <= ?4)
-           AND (?5 = '' OR b.document_id IN (
-                SELECT rowid FROM document_search
-                WHERE number LIKE '%' || ?5 || '%' OR customer LIKE '%' || ?5 || '%'))
-         GROUP BY 1 ORDER BY 1",
-    )?;
-    let rows = statement.query_map(
-        params![
-            from.to_string(),
-            filter.customer_id,
-            filter.from.map(|d| d.to_string()),
-            filter.to.map(|d| d.to_string()),
-            filter.search.trim(),
-        ],
-        |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?)),
-    )?;
-    let mut months = Vec::new();
-    for row in rows {
-        let (month, minor) = row?;
-        months.push((month, from_minor(minor.unwrap_or(0), currency)));
+) -> Result<Vec<MonthSums>> {
+    let first_month = from.format("%Y-%m").to_string();
+    let mut months: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    if selection.is_everything() {
+        let mut statement = tx.prepare_cached(
+            "SELECT month, invoiced_minor, collected_minor FROM month_sums WHERE month >= ?1",
+        )?;
+        let rows = statement.query_map([&first_month], |row| {
+            Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?))
+        })?;
+        for row in rows {
+            let (month, invoiced, collected) = row?;
+            months.insert(month, (invoiced, collected));
+        }
+    } else {
+        let (conditions, values) = selection.conditions("b.", "document_id", false);
+        let mut invoiced_values = vec![Value::Text(from.to_string())];
+        invoiced_values.extend(values.iter().cloned());
+        let mut statement = tx.prepare_cached(&format!(
+            "SELECT substr(b.issue_date, 1, 7),
+                    SUM(CASE b.kind WHEN 'credit_note' THEN -b.total_minor ELSE b.total_minor END)
+             FROM document_balances b
+             WHERE b.status <> 'draft' AND b.issue_date >= ? AND b.total_minor IS NOT NULL{conditions}
+             GROUP BY 1"
+        ))?;
+        let rows = statement.query_map(params_from_iter(invoiced_values), |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?))
+        })?;
+        for row in rows {
+            let (month, invoiced) = row?;
+            months.entry(month).or_default().0 += invoiced.unwrap_or(0);
+        }
+        let mut collected_values = vec![Value::Text(first_month)];
+        collected_values.extend(values);
+        let mut statement = tx.prepare_cached(&format!(
+            "SELECT c.month, SUM(c.collected_minor)
+             FROM collected_months c JOIN document_balances b ON b.document_id = c.document_id
+             WHERE c.month >= ?{conditions}
+             GROUP BY 1"
+        ))?;
+        let rows = statement.query_map(params_from_iter(collected_values), |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?))
+        })?;
+        for row in rows {
+            let (month, collected) = row?;
+            months.entry(month).or_default().1 += collected.unwrap_or(0);
+        }
     }
-    Ok(months)
+    Ok(months
+        .into_iter()
+        .map(|(month, (invoiced, collected))| MonthSums {
+            month,
+            invoiced: from_minor(invoiced, currency),
+            collected: from_minor(collected, currency),
+        })
+        .collect())
+}
+
+/// Rewrites the `collected_months` rows of one document from its payments.
+pub fn store_collected(
+    tx: &Transaction<'_>,
+    id: DocumentId,
+    company_currency: Currency,
+) -> Result<()> {
+    tx.execute("DELETE FROM collected_months WHERE document_id = ?1", [id])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO collected_months (document_id, month, collected_minor) VALUES (?1, ?2, ?3)",
+    )?;
+    for (month, minor) in collected_rows(tx, id, company_currency)? {
+        insert.execute(params![id, month, minor])?;
+    }
+    Ok(())
+}
+
+/// Computes the `collected_months` rows of one document from its payments:
+/// each month's payments are added in the document currency, then converted
+/// at the document's exchange rate and rounded to `company_currency`'s minor
+/// unit. The amount is `None` when a foreign-currency document has no rate.
+fn collected_rows(
+    tx: &Transaction<'_>,
+    id: DocumentId,
+    company_currency: Currency,
+) -> Result<Vec<(String, Option<i64>)>> {
+    use rusqlite::OptionalExtension;
+    let Some((currency, rate)) = tx
+        .query_row(
+            "SELECT currency, exchange_rate FROM documents WHERE id = ?1",
+            [id],
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)),
+        )
+        .optional()?
+    else {
+        return Ok(Vec::new());
+    };
+    let rate = match rate {
+        _ if currency == company_currency.code() => Some(Decimal::ONE),
+        Some(rate) => Some(decimal_from("documents.exchange_rate", &rate)?),
+        None => None,
+    };
+    let mut by_month: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut statement =
+        tx.prepare_cached("SELECT date, amount FROM payments WHERE document_id = ?1")?;
+    let rows = statement.query_map([id], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (date, amount) = row?;
+        let month = date_from("payments.date", &date)?
+            .format("%Y-%m")
+            .to_string();
+        *by_month.entry(month).or_default() += decimal_from("payments.amount", &amount)?;
+    }
+    Ok(by_month
+        .into_iter()
+        .map(|(month, amount)| {
+            let minor = rate.and_then(|rate| to_minor(amount * rate, company_currency));
+            (month, minor)
+        })
+        .collect())
+}
+
+/// Reads the company currency from the stored company profile, the default
+/// currency when there is none yet.
+fn company_currency(tx: &Transaction<'_>) -> Result<Currency> {
+    use rusqlite::OptionalExtension;
+    let code: Option<String> = tx
+        .query_row(
+            "SELECT json_extract(data, '$.currency') FROM company WHERE id = 1",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?
+        .flatten();
+    match code {
+        None => Ok(Currency::default()),
+        Some(code) => Currency::from_code(&code).map_err(|error| StoreError::Corrupt {
+            column: "company.data",
+            value: code,
+            reason: error.to_string(),
+        }),
+    }
+}
+
+/// Fills `collected_months` for books that had payments before the table
+/// existed; the migration that creates it runs this in its transaction.
+pub fn fill_collected(tx: &Transaction<'_>) -> Result<()> {
+    let currency = company_currency(tx)?;
+    let ids: Vec<DocumentId> = tx
+        .prepare("SELECT DISTINCT document_id FROM payments")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in ids {
+        store_collected(tx, id, currency)?;
+    }
+    Ok(())
+}
+
+/// Compares the running sums (`board_sums`, `month_sums`) and the collected
+/// payments per month (`collected_months`) with a recomputation from
+/// `document_balances` and the payments. Returns one message per difference.
+pub fn check_sums(tx: &Transaction<'_>) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let board_difference: i64 = tx.query_row(
+        "WITH expected AS (
+             SELECT kind, status, COALESCE(due_date, '') AS due_date, COUNT(*) AS documents,
+                    SUM(total_minor IS NULL) AS unconverted, COALESCE(SUM(net_minor), 0) AS net_minor,
+                    COALESCE(SUM(total_minor), 0) AS total_minor, COALESCE(SUM(due_minor), 0) AS due_minor
+             FROM document_balances GROUP BY 1, 2, 3),
+         stored AS (
+             SELECT kind, status, due_date, documents, unconverted, net_minor, total_minor, due_minor
+             FROM board_sums)
+         SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
+              + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))",
+        [],
+        |row| row.get(0),
+    )?;
+    if board_difference > 0 {
+        problems.push(format!(
+            "the status board's running sums differ from the balance index in {board_difference} rows: \
+             restore a backup, or report the fault"
+        ));
+    }
+    let month_difference: i64 = tx.query_row(
+        "WITH invoiced AS (
+             SELECT substr(issue_date, 1, 7) AS month,
+                    SUM(CASE kind WHEN 'credit_note' THEN -total_minor ELSE total_minor END) AS minor
+             FROM document_balances
+             WHERE status <> 'draft' AND issue_date IS NOT NULL AND total_minor IS NOT NULL
+             GROUP BY 1),
+         collected AS (
+             SELECT month, SUM(collected_minor) AS minor FROM collected_months
+             WHERE collected_minor IS NOT NULL GROUP BY 1),
+         expected AS (
+             SELECT month, SUM(invoiced) AS invoiced, SUM(collected) AS collected FROM (
+                 SELECT month, minor AS invoiced, 0 AS collected FROM invoiced
+                 UNION ALL SELECT month, 0, minor FROM collected)
+             GROUP BY 1),
+         stored AS (SELECT month, invoiced_minor, collected_minor FROM month_sums)
+         SELECT (SELECT COUNT(*) FROM (
+                     SELECT * FROM expected WHERE invoiced <> 0 OR collected <> 0
+                     EXCEPT SELECT * FROM stored))
+              + (SELECT COUNT(*) FROM (
+                     SELECT * FROM stored WHERE invoiced_minor <> 0 OR collected_minor <> 0
+                     EXCEPT SELECT * FROM expected))",
+        [],
+        |row| row.get(0),
+    )?;
+    if month_difference > 0 {
+        problems.push(format!(
+            "the chart's monthly sums differ from the documents and payments in \
+             {month_difference} months: restore a backup, or report the fault"
+        ));
+    }
+    let currency = company_currency(tx)?;
+    let ids: Vec<(DocumentId, Option<String>)> = tx
+        .prepare(
+            "SELECT id, number FROM documents
+             WHERE id IN (SELECT document_id FROM payments UNION SELECT document_id FROM collected_months)
+             ORDER BY id",
+        )?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut statement = tx.prepare(
+        "SELECT month, collected_minor FROM collected_months WHERE document_id = ?1 ORDER BY month",
+    )?;
+    for (id, number) in ids {
+        let stored: Vec<(String, Option<i64>)> = statement
+            .query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if stored != collected_rows(tx, id, currency)? {
+            let name = number.unwrap_or_else(|| format!("document {id}"));
+            problems.push(format!(
+                "{name}: the payments collected per month stored for the chart differ from its payments"
+            ));
+        }
+    }
+    Ok(problems)
 }

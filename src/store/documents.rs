@@ -679,6 +679,104 @@ pub struct ListFilter {
     pub search: String,
 }
 
+/// The documents a `ListFilter` selects, for the queries of one read
+/// transaction. A search is run once against the full-text index
+/// `document_search` and its matching ids kept in the temporary table
+/// `search_matches`, which every query of the selection then joins by id.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub filter: ListFilter,
+    searched: bool,
+}
+
+impl Selection {
+    /// Selects what `filter` matches, running its search (if any) now.
+    pub fn new(tx: &Transaction<'_>, filter: &ListFilter) -> Result<Selection> {
+        let search = filter.search.trim();
+        let searched = !search.is_empty();
+        if searched {
+            // The table lives in the connection's temporary database, so
+            // filling it takes no lock on the books, and the read
+            // transaction's rollback drops it.
+            tx.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS search_matches (id INTEGER PRIMARY KEY);
+                 DELETE FROM temp.search_matches;",
+            )?;
+            if search.chars().count() >= 3 {
+                // A phrase of three characters or more matches, through the
+                // trigram index, the documents whose number or buyer name
+                // contains it (ignoring case). Quoting makes every character
+                // literal, a double quote included once doubled.
+                let phrase = format!("\"{}\"", search.replace('"', "\"\""));
+                tx.execute(
+                    "INSERT INTO temp.search_matches (id)
+                     SELECT rowid FROM document_search WHERE document_search MATCH ?1",
+                    [phrase],
+                )?;
+            } else {
+                // Trigrams cannot match one or two characters, so the index
+                // is scanned.
+                tx.execute(
+                    "INSERT INTO temp.search_matches (id)
+                     SELECT rowid FROM document_search
+                     WHERE number LIKE '%' || ?1 || '%' OR customer LIKE '%' || ?1 || '%'",
+                    [search],
+                )?;
+            }
+        }
+        Ok(Selection {
+            filter: filter.clone(),
+            searched,
+        })
+    }
+
+    /// Returns whether the selection is every document, in which case the
+    /// running sums give its figures.
+    pub fn is_everything(&self) -> bool {
+        !self.searched
+            && self.filter.customer_id.is_none()
+            && self.filter.from.is_none()
+            && self.filter.to.is_none()
+    }
+
+    /// Builds the conditions (each starting with " AND ") that select these
+    /// documents in a table whose columns `id_column`, `customer_id` and
+    /// `issue_date` are prefixed by `alias`, with their parameters. The
+    /// document kind is a condition only when `with_kind` is set.
+    pub fn conditions(
+        &self,
+        alias: &str,
+        id_column: &str,
+        with_kind: bool,
+    ) -> (String, Vec<rusqlite::types::Value>) {
+        use rusqlite::types::Value;
+        let mut sql = String::new();
+        let mut values = Vec::new();
+        if let (true, Some(kind)) = (with_kind, self.filter.kind) {
+            sql.push_str(&format!(" AND {alias}kind = ?"));
+            values.push(Value::Text(kind.as_str().to_string()));
+        }
+        if let Some(customer_id) = self.filter.customer_id {
+            sql.push_str(&format!(" AND {alias}customer_id = ?"));
+            values.push(Value::Integer(customer_id));
+        }
+        if let Some(from) = self.filter.from {
+            sql.push_str(&format!(" AND {alias}issue_date >= ?"));
+            values.push(Value::Text(from.to_string()));
+        }
+        if let Some(to) = self.filter.to {
+            sql.push_str(&format!(" AND {alias}issue_date <= ?"));
+            values.push(Value::Text(to.to_string()));
+        }
+        if self.searched {
+            sql.push_str(&format!(
+                " AND {alias}{id_column} IN (SELECT id FROM temp.search_matches)"
+            ));
+        }
+        (sql, values)
+    }
+}
+
 /// Lists documents, newest first, without loading their lines.
 pub fn list(tx: &Transaction<'_>, filter: &ListFilter) -> Result<Vec<DocumentSummary>> {
     list_page(tx, filter, 0, None)
@@ -686,21 +784,17 @@ pub fn list(tx: &Transaction<'_>, filter: &ListFilter) -> Result<Vec<DocumentSum
 
 /// Counts the documents that `filter` matches.
 pub fn count(tx: &Transaction<'_>, filter: &ListFilter) -> Result<usize> {
-    let count: i64 = tx.query_row(
-        "SELECT COUNT(*) FROM documents
-         WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR customer_id = ?2)
-           AND (?3 IS NULL OR issue_date >= ?3) AND (?4 IS NULL OR issue_date <= ?4)
-           AND (?5 = '' OR id IN (SELECT rowid FROM document_search
-                                   WHERE number LIKE '%' || ?5 || '%' OR customer LIKE '%' || ?5 || '%'))",
-        params![
-            filter.kind.map(DocumentKind::as_str),
-            filter.customer_id,
-            filter.from.map(|d| d.to_string()),
-            filter.to.map(|d| d.to_string()),
-            filter.search.trim(),
-        ],
-        |row| row.get(0),
-    )?;
+    count_selected(tx, &Selection::new(tx, filter)?)
+}
+
+/// Counts the documents of `selection`.
+pub fn count_selected(tx: &Transaction<'_>, selection: &Selection) -> Result<usize> {
+    let (conditions, values) = selection.conditions("", "id", true);
+    let count: i64 = tx
+        .prepare_cached(&format!(
+            "SELECT COUNT(*) FROM documents WHERE 1{conditions}"
+        ))?
+        .query_row(rusqlite::params_from_iter(values), |row| row.get(0))?;
     Ok(usize::try_from(count).unwrap_or(0))
 }
 
@@ -712,56 +806,64 @@ pub fn list_page(
     offset: usize,
     limit: Option<usize>,
 ) -> Result<Vec<DocumentSummary>> {
+    list_selected(tx, &Selection::new(tx, filter)?, offset, limit)
+}
+
+/// Lists at most `limit` documents of `selection` from `offset` in list
+/// order: drafts first, then newest issue date first.
+pub fn list_selected(
+    tx: &Transaction<'_>,
+    selection: &Selection,
+    offset: usize,
+    limit: Option<usize>,
+) -> Result<Vec<DocumentSummary>> {
+    use rusqlite::types::Value;
     // SQLite reads a negative LIMIT as no limit.
     let limit = limit.map_or(-1, |limit| i64::try_from(limit).unwrap_or(i64::MAX));
     let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-    let mut statement = tx.prepare_cached(
+    let (conditions, mut values) = selection.conditions("", "id", true);
+    // The unary plus keeps SQLite from reading a period through the issue
+    // date index and sorting all of it: walking `documents_list_order` from
+    // the newest date stops after one page, because the board's periods end
+    // today.
+    let conditions = conditions.replace(" issue_date ", " +issue_date ");
+    values.push(Value::Integer(limit));
+    values.push(Value::Integer(offset));
+    // The order matches the index `documents_list_order`, so the first
+    // pages are read from it without sorting every document.
+    let mut statement = tx.prepare_cached(&format!(
         "SELECT id, kind, state, stage, number, customer_id, json_extract(buyer, '$.name'), issue_date, due_date,
              currency, tax_exclusive_total, tax_total, tax_inclusive_total, company_tax_inclusive_total,
              exchange_rate, corrects_id
          FROM documents
-         WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR customer_id = ?2)
-           AND (?3 IS NULL OR issue_date >= ?3) AND (?4 IS NULL OR issue_date <= ?4)
-           AND (?5 = '' OR id IN (SELECT rowid FROM document_search
-                                   WHERE number LIKE '%' || ?5 || '%' OR customer LIKE '%' || ?5 || '%'))
+         WHERE 1{conditions}
          ORDER BY state = 'draft' DESC, issue_date DESC, id DESC
-         LIMIT ?6 OFFSET ?7",
-    )?;
-    let rows = statement.query_map(
-        params![
-            filter.kind.map(DocumentKind::as_str),
-            filter.customer_id,
-            filter.from.map(|d| d.to_string()),
-            filter.to.map(|d| d.to_string()),
-            filter.search.trim(),
-            limit,
-            offset,
-        ],
-        |row| {
-            Ok((
-                (
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, Option<String>>(3)?,
-                    row.get::<_, Option<String>>(4)?,
-                    row.get::<_, Option<i64>>(5)?,
-                    row.get::<_, Option<String>>(6)?,
-                ),
-                (
-                    row.get::<_, Option<String>>(7)?,
-                    row.get::<_, Option<String>>(8)?,
-                    row.get::<_, String>(9)?,
-                    row.get::<_, String>(10)?,
-                    row.get::<_, String>(11)?,
-                    row.get::<_, String>(12)?,
-                    row.get::<_, Option<String>>(13)?,
-                    row.get::<_, Option<String>>(14)?,
-                    row.get::<_, Option<i64>>(15)?,
-                ),
-            ))
-        },
-    )?;
+         LIMIT ? OFFSET ?"
+    ))?;
+    let rows = statement.query_map(rusqlite::params_from_iter(values), |row| {
+        Ok((
+            (
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, Option<String>>(4)?,
+                row.get::<_, Option<i64>>(5)?,
+                row.get::<_, Option<String>>(6)?,
+            ),
+            (
+                row.get::<_, Option<String>>(7)?,
+                row.get::<_, Option<String>>(8)?,
+                row.get::<_, String>(9)?,
+                row.get::<_, String>(10)?,
+                row.get::<_, String>(11)?,
+                row.get::<_, String>(12)?,
+                row.get::<_, Option<String>>(13)?,
+                row.get::<_, Option<String>>(14)?,
+                row.get::<_, Option<i64>>(15)?,
+            ),
+        ))
+    })?;
     let mut summaries = Vec::new();
     for row in rows {
         let ((id, kind, state, stage, number, customer_id, name), rest) = row?;

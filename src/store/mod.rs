@@ -27,8 +27,17 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_email_log.sql"),
     include_str!("migrations/0003_document_search.sql"),
+    include_str!("migrations/0004_board_sums.sql"),
     include_str!("migrations/0005_imported_documents.sql"),
 ];
+
+/// Derived data that SQL alone cannot compute exactly (decimal amounts
+/// stored as text), filled in Rust right after the migration of the given
+/// version, in the same transaction.
+const FILLS: &[(usize, Fill)] = &[(4, balances::fill_collected)];
+
+/// A Rust step of a migration, run in its transaction.
+type Fill = fn(&Transaction<'_>) -> Result<()>;
 
 /// The schema version this build writes: the number of migrations it knows.
 pub fn known_schema_version() -> i64 {
@@ -155,6 +164,12 @@ impl Store {
             path: path.to_path_buf(),
         };
         store.migrate()?;
+        // Created once per connection, outside any transaction, so that a
+        // search does not change the schema (which would make SQLite prepare
+        // every cached statement again).
+        store.conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS search_matches (id INTEGER PRIMARY KEY)",
+        )?;
         Ok(store)
     }
 
@@ -194,6 +209,9 @@ impl Store {
             }
             for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
                 tx.execute_batch(sql)?;
+                for (_, fill) in FILLS.iter().filter(|(version, _)| *version == index + 1) {
+                    fill(&tx)?;
+                }
                 tx.pragma_update(None, "user_version", index as i64 + 1)?;
                 tracing::info!(version = index + 1, "applied schema migration");
             }

@@ -1063,43 +1063,8 @@ fn load_board(
     page: usize,
 ) -> Result<BoardPage, StoreError> {
     let today = today();
-    let board = books.board(filter, today)?;
-    // One page of rows is read, and the count of all matching rows.
-    let (mut rows, matching) = books.list_page(filter, today, page * PAGE_SIZE, PAGE_SIZE)?;
-    let last_page = matching.saturating_sub(1) / PAGE_SIZE;
-    let page = if page > last_page {
-        rows = books
-            .list_page(filter, today, last_page * PAGE_SIZE, PAGE_SIZE)?
-            .0;
-        last_page
-    } else {
-        page
-    };
-    let months = monthly_figures(books, filter, board.currency, today)?;
-    Ok(BoardPage {
-        board,
-        rows,
-        matching,
-        page,
-        months,
-    })
-}
-
-/// Returns the first day of the month `back` months before `date`'s month.
-fn month_start(date: NaiveDate, back: u32) -> NaiveDate {
-    let first = date.with_day(1).unwrap_or(date);
-    first.checked_sub_months(Months::new(back)).unwrap_or(first)
-}
-
-/// Invoiced versus collected over the twelve months ending with `today`'s.
-/// Amounts in another currency count at the document's exchange rate and are
-/// left out when it has none, as on the board.
-fn monthly_figures(
-    books: &mut Books,
-    filter: &ListFilter,
-    company_currency: crate::money::Currency,
-    today: NaiveDate,
-) -> Result<Vec<MonthFigures>, StoreError> {
+    let first = month_start(today, 11);
+    let data = books.board_page(filter, today, page, PAGE_SIZE, first)?;
     let mut months: Vec<MonthFigures> = (0..12)
         .rev()
         .map(|back| MonthFigures {
@@ -1108,56 +1073,29 @@ fn monthly_figures(
             collected: Decimal::ZERO,
         })
         .collect();
-    let first = months[0].month;
-    let index_of = |date: NaiveDate| -> Option<usize> {
-        if date < first || date > today {
-            return None;
-        }
-        let offset = (date.year() - first.year()) * 12 + date.month() as i32 - first.month() as i32;
-        usize::try_from(offset).ok()
-    };
-    let invoiced = books.monthly_invoiced(filter, first)?;
-    for (month, total) in invoiced {
-        let Ok(date) = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d") else {
+    for sums in data.months {
+        let Ok(date) = NaiveDate::parse_from_str(&format!("{}-01", sums.month), "%Y-%m-%d") else {
+            tracing::warn!("month with an unreadable date left out of the chart");
             continue;
         };
-        if let Some(index) = index_of(date) {
-            months[index].invoiced += total;
+        if let Some(figures) = months.iter_mut().find(|figures| figures.month == date) {
+            figures.invoiced += sums.invoiced;
+            figures.collected += sums.collected;
         }
     }
-    let payments = books.store().read(|tx| {
-        let mut statement = tx.prepare_cached(
-            "SELECT p.date, p.amount, d.exchange_rate, d.currency FROM payments p JOIN documents d ON d.id = p.document_id
-             WHERE p.date >= ?1",
-        )?;
-        let rows = statement
-            .query_map([first.to_string()], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, Option<String>>(2)?,
-                    row.get::<_, String>(3)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
-    })?;
-    for (date, amount, rate, currency) in payments {
-        let Ok(date) = date.parse::<NaiveDate>() else {
-            tracing::warn!("payment with an unreadable date left out of the chart");
-            continue;
-        };
-        let amount = crate::store::decimal_from("payments.amount", &amount)?;
-        let rate = match rate {
-            _ if currency == company_currency.code() => Decimal::ONE,
-            Some(rate) => crate::store::decimal_from("documents.exchange_rate", &rate)?,
-            None => continue,
-        };
-        if let Some(index) = index_of(date) {
-            months[index].collected += amount * rate;
-        }
-    }
-    Ok(months)
+    Ok(BoardPage {
+        board: data.board,
+        rows: data.rows,
+        matching: data.matching,
+        page: data.page,
+        months,
+    })
+}
+
+/// Returns the first day of the month `back` months before `date`'s month.
+fn month_start(date: NaiveDate, back: u32) -> NaiveDate {
+    let first = date.with_day(1).unwrap_or(date);
+    first.checked_sub_months(Months::new(back)).unwrap_or(first)
 }
 
 struct Job {

@@ -8,6 +8,7 @@ mod common;
 mod pdf_common;
 
 mod backup;
+mod board_index;
 mod cli;
 mod cli_data;
 mod crash;
