@@ -23,6 +23,8 @@ mod gui;
 mod gui_import;
 #[cfg(feature = "gui")]
 mod gui_restore;
+#[cfg(feature = "gui")]
+mod gui_settings;
 mod northwind;
 mod numbering;
 mod payments;
@@ -33,7 +35,5 @@ mod pdf_email;
 mod pdf_glyphs;
 mod pdf_pagination;
 mod pricing;
-#[cfg(feature = "gui")]
-mod settings_gui;
 mod store_rules;
 mod totals;
