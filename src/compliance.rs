@@ -129,6 +129,19 @@ pub fn check(
             "the seller's RCS or RM registration is missing".to_string(),
         );
     }
+    // Code de commerce L441-10: the rate may not be lower than three times
+    // the legal interest rate, which changes every half-year; a zero or
+    // negative rate is below it whatever the period.
+    if french_seller && company.late_penalty_rate <= rust_decimal::Decimal::ZERO {
+        add(
+            Blocking,
+            "seller.late_penalty_rate",
+            format!(
+                "the late-payment penalty rate is {} %: French law requires at least three times the legal interest rate; set a rate such as 10 % in the company settings",
+                company.late_penalty_rate.normalize()
+            ),
+        );
+    }
     if blank(&company.iban) {
         add(
             Warning,

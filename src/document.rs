@@ -109,7 +109,7 @@ pub struct Party {
 
 /// The seller: the company that uses Facturier, with its legal mentions and
 /// defaults.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Company {
     pub name: String,
     /// Legal form: SARL, SAS, EURL, EI...
@@ -164,6 +164,32 @@ fn default_currency() -> Currency {
 /// common contractual rate and the usual default of French invoicing tools.
 fn default_late_penalty_rate() -> Decimal {
     Decimal::TEN
+}
+
+/// An empty profile with the same defaults as a profile read without those
+/// fields: EUR, net 30 days and the 10 % late-payment rate, never 0 %.
+impl Default for Company {
+    fn default() -> Company {
+        Company {
+            name: String::new(),
+            legal_form: String::new(),
+            share_capital: String::new(),
+            siren: String::new(),
+            siret: String::new(),
+            rcs: String::new(),
+            vat_id: String::new(),
+            address: Address::default(),
+            iban: String::new(),
+            bic: String::new(),
+            email: String::new(),
+            phone: String::new(),
+            currency: default_currency(),
+            default_terms: PaymentTerms::default(),
+            late_penalty_rate: default_late_penalty_rate(),
+            early_payment_discount: String::new(),
+            vat_on_debits: false,
+        }
+    }
 }
 
 impl Company {

@@ -4,6 +4,7 @@
 use crate::common;
 
 use common::{cli_folder, fails, json, ok, run, write_file};
+use rust_decimal::Decimal;
 
 const EXAMPLE: &str = r#"{"customer": {"name": "Atelier Lenoir SARL", "address": {"line1": "4 rue Neuve", "postcode": "69003", "city": "Lyon", "country": "FR"}},
  "currency": "EUR", "issue_date": "2026-03-02",
@@ -319,4 +320,47 @@ fn no_display_is_explained_instead_of_a_crash() {
         assert!(stderr.contains("no graphical session"), "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
+}
+
+#[test]
+fn zero_late_penalty_rate_blocks_issuing() {
+    let folder = tempfile::tempdir().expect("dir");
+    let data = folder.path().join("data");
+    let mut seller = common::company();
+    seller.late_penalty_rate = Decimal::ZERO;
+    let path = write_file(
+        folder.path(),
+        "company.json",
+        &serde_json::to_string(&seller).expect("company JSON"),
+    );
+    ok(&data, &["company", "set", "--json", &path]);
+    let path = write_file(folder.path(), "example.json", EXAMPLE);
+    let id = ok(&data, &["invoice", "create", "--json", &path]);
+
+    let error = fails(&data, &["invoice", "issue", &id]);
+    assert!(
+        error.contains("late-payment penalty rate is 0 %"),
+        "{error}"
+    );
+    let listed = json(&data, &["invoice", "list", "--json"]);
+    assert_eq!(listed[0]["status"], "draft", "nothing was issued");
+
+    seller.late_penalty_rate = Decimal::new(105, 1);
+    let path = write_file(
+        folder.path(),
+        "company.json",
+        &serde_json::to_string(&seller).expect("company JSON"),
+    );
+    ok(&data, &["company", "set", "--json", &path]);
+    let number = ok(&data, &["invoice", "issue", &id]);
+    assert!(number.starts_with('F'), "{number}");
+}
+
+#[test]
+fn empty_company_profile_keeps_the_default_rate() {
+    let empty = facturier::document::Company::default();
+    let read: facturier::document::Company =
+        serde_json::from_str(r#"{"name": ""}"#).expect("company JSON");
+    assert_eq!(empty, read);
+    assert_eq!(empty.late_penalty_rate, Decimal::TEN);
 }

@@ -103,9 +103,7 @@ impl CompanyForm {
 
     /// Creates a form for a new company, with the French defaults.
     pub fn new_company() -> CompanyForm {
-        let company: Company =
-            serde_json::from_value(serde_json::json!({ "name": "" })).unwrap_or_default();
-        CompanyForm::from_company(&company)
+        CompanyForm::from_company(&Company::default())
     }
 
     pub fn set(&mut self, field: Field, value: String) {
