@@ -6,31 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::common::company;
 use facturier::backup::{self, DataLock};
 use facturier::books::Books;
-use facturier::document::{Address, Company};
 use facturier::input::parse_draft;
 use facturier::store::{DATABASE_FILE, StoreError};
-
-fn company() -> Company {
-    Company {
-        name: "Atelier Facturier SAS".to_string(),
-        legal_form: "SAS".to_string(),
-        share_capital: "10 000 €".to_string(),
-        siren: "732829320".to_string(),
-        rcs: "RCS Lyon 732 829 320".to_string(),
-        vat_id: "FR44732829320".to_string(),
-        address: Address {
-            line1: "12 quai Saint-Antoine".to_string(),
-            line2: None,
-            postcode: "69002".to_string(),
-            city: "Lyon".to_string(),
-            country: "FR".to_string(),
-        },
-        iban: "FR7630006000011234567890189".to_string(),
-        ..Company::default()
-    }
-}
 
 /// Books with a company and `invoices` issued invoices dated 2026-03-0N.
 fn books_with_invoices(data_dir: &Path, invoices: u32) -> Books {

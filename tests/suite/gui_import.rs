@@ -7,8 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::common::company;
 use facturier::books::{Books, today};
-use facturier::document::{Address, Company, DocumentKind, Party};
+use facturier::document::{Address, DocumentKind, Party};
 use facturier::exchange::{ExportKind, Field, ImportKind};
 use facturier::input::DraftInput;
 use facturier::ui::database::{self, Reply};
@@ -29,26 +30,6 @@ struct Harness {
     books: Books,
     dir: tempfile::TempDir,
     dialogs: Vec<Effect>,
-}
-
-fn company() -> Company {
-    Company {
-        name: "Atelier Facturier SAS".to_string(),
-        legal_form: "SAS".to_string(),
-        share_capital: "10 000 €".to_string(),
-        siren: "732829320".to_string(),
-        rcs: "RCS Lyon 732 829 320".to_string(),
-        vat_id: "FR44732829320".to_string(),
-        address: Address {
-            line1: "12 quai Saint-Antoine".to_string(),
-            line2: None,
-            postcode: "69002".to_string(),
-            city: "Lyon".to_string(),
-            country: "FR".to_string(),
-        },
-        iban: "FR7630006000011234567890189".to_string(),
-        ..Company::default()
-    }
 }
 
 impl Harness {
