@@ -16,7 +16,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::fields::{Field, ImportKind, map_headers, parse_country, parse_date};
+use super::fields::{
+    Field, ImportKind, map_headers, parse_country, parse_date, parse_terms, terms_text,
+};
 use super::{CsvRow, CsvTable, TextEncoding, read_table};
 use crate::books::{Batch, Books};
 use crate::document::{Address, DocumentId, DocumentKind, Party};
@@ -26,6 +28,7 @@ use crate::input::{
 };
 use crate::money::{Currency, NumberStyle, parse_decimal};
 use crate::store::{Customer, PriceList, PriceListItem, Product, ProductNature, StoreError};
+use crate::terms::PaymentTerms;
 use crate::vat::{Vat, VatCategory};
 
 /// Name of the price list that imported prices go to when none is chosen.
@@ -815,6 +818,19 @@ impl RowReader<'_> {
         let issue_date = self.date(&mut check, Field::IssueDate);
         let delivery_date = self.date(&mut check, Field::DeliveryDate);
         let currency = self.currency(&mut check);
+        let payment_terms = self.payment_terms(&mut check);
+        let due_date = self.date(&mut check, Field::DueDate);
+        self.check_due_date(&mut check, payment_terms, issue_date, due_date);
+        let exchange_rate = self.decimal(&mut check, Field::ExchangeRate, "exchange rate");
+        if let Some(rate) = exchange_rate {
+            if rate <= Decimal::ZERO {
+                self.fail(
+                    &mut check,
+                    Some(Field::ExchangeRate),
+                    format!("exchange rate {rate} must be above zero: write the company currency units for one unit of the document currency, such as 0.92"),
+                );
+            }
+        }
         if issue && issue_date.is_none() && check.errors.is_empty() {
             self.fail(
                 &mut check,
@@ -830,13 +846,13 @@ impl RowReader<'_> {
             customer_id: None,
             customer: None,
             currency: currency.map(|currency| currency.code().to_string()),
-            exchange_rate: None,
+            exchange_rate: exchange_rate.map(text_of),
             issue_date,
-            payment_terms: None,
+            payment_terms,
             delivery_date,
             valid_until: None,
             purchase_order_ref: value(Field::PurchaseOrderRef),
-            buyer_reference: None,
+            buyer_reference: value(Field::BuyerReference),
             note: value(Field::Note),
             price_list_id: None,
             price_locked: true,
@@ -908,6 +924,7 @@ impl RowReader<'_> {
         let discount_percent = self.decimal(check, Field::DiscountPercent, "discount percentage");
         let discount_amount = self.decimal(check, Field::DiscountAmount, "discount amount");
         let vat = self.vat(check);
+        let delivery_date = self.date(check, Field::LineDeliveryDate);
         let product_code = self.text(row, Field::ProductCode);
         let description = self.text(row, Field::Description);
         if product_code.is_none() && description.is_none() {
@@ -958,8 +975,58 @@ impl RowReader<'_> {
             base_quantity: base_quantity.map(text_of),
             discount,
             vat: vat.map(vat_input),
-            delivery_date: None,
+            delivery_date,
         })
+    }
+
+    fn payment_terms(&self, check: &mut RowCheck<'_>) -> Option<PaymentTerms> {
+        let text = self.text(check.row, Field::PaymentTerms)?;
+        match parse_terms(&text) {
+            Ok(terms) => Some(terms),
+            Err(reason) => {
+                self.fail(check, Some(Field::PaymentTerms), reason);
+                None
+            }
+        }
+    }
+
+    /// Checks a given due date against the one the payment terms give from
+    /// the issue date. The due date is never stored apart from the terms,
+    /// so a file whose due date the terms do not give cannot be imported
+    /// as it is.
+    fn check_due_date(
+        &self,
+        check: &mut RowCheck<'_>,
+        terms: Option<PaymentTerms>,
+        issue_date: Option<NaiveDate>,
+        due_date: Option<NaiveDate>,
+    ) {
+        let Some(due_date) = due_date else {
+            return;
+        };
+        if !check.errors.is_empty() {
+            return;
+        }
+        let (Some(terms), Some(issue_date)) = (terms, issue_date) else {
+            self.fail(
+                check,
+                Some(Field::DueDate),
+                format!("due date {due_date} needs the payment terms and the issue date it follows from: fill in payment_terms and issue_date, or empty due_date"),
+            );
+            return;
+        };
+        match terms.due_date(issue_date) {
+            Ok(expected) if expected == due_date => {}
+            Ok(expected) => self.fail(
+                check,
+                Some(Field::DueDate),
+                format!(
+                    "due date {due_date} differs from {expected}, which payment terms {} give for issue date {issue_date}: correct the due date or the payment terms",
+                    terms_text(terms)
+                ),
+            ),
+            Err(error) => self.fail(check, Some(Field::DueDate), error.to_string()),
+        }
     }
 }
 
@@ -1035,6 +1102,10 @@ const DOCUMENT_HEADER_FIELDS: &[Field] = &[
     Field::Status,
     Field::Note,
     Field::PurchaseOrderRef,
+    Field::PaymentTerms,
+    Field::DueDate,
+    Field::BuyerReference,
+    Field::ExchangeRate,
 ];
 
 fn text_of(value: Decimal) -> DecimalText {

@@ -648,6 +648,11 @@ pub fn field_label(field: Field, language: Language) -> &'static str {
         Field::Amount => ("Amount", "Montant"),
         Field::Percent => ("Percentage", "Pourcentage"),
         Field::ReasonCode => ("Reason code", "Code motif"),
+        Field::PaymentTerms => ("Payment terms", "Conditions de paiement"),
+        Field::DueDate => ("Due date", "Date d'échéance"),
+        Field::BuyerReference => ("Buyer reference", "Référence acheteur"),
+        Field::ExchangeRate => ("Exchange rate", "Taux de change"),
+        Field::LineDeliveryDate => ("Line delivery date", "Date de livraison de la ligne"),
     };
     language.pick(english, french)
 }
