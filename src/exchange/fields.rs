@@ -73,8 +73,8 @@ pub enum Field {
     Percent,
     /// Reason code of an allowance (UNTDID 5189) or charge (UNTDID 7161).
     ReasonCode,
-    /// Payment terms of a document, written as `PaymentTerms` reads them
-    /// (see `terms_text`).
+    /// Payment terms of a document, in the form `terms_text` writes, such as
+    /// `net:30`.
     PaymentTerms,
     /// Payment due date (BT-9), checked against the payment terms.
     DueDate,

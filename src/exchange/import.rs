@@ -991,9 +991,8 @@ impl RowReader<'_> {
     }
 
     /// Checks a given due date against the one the payment terms give from
-    /// the issue date. The due date is never stored apart from the terms,
-    /// so a file whose due date the terms do not give cannot be imported
-    /// as it is.
+    /// the issue date. Issuing computes the due date from the terms, so any
+    /// other due date in the file would be lost on import.
     fn check_due_date(
         &self,
         check: &mut RowCheck<'_>,

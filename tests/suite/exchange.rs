@@ -862,12 +862,11 @@ fn explicit_columns_checked() {
     assert!(books.products("", true).unwrap().is_empty());
 }
 
-/// Creates and issues one invoice per kind of payment terms, each with
-/// every field of the draft format set to a value other than its default:
-/// buyer reference, purchase order, note, delivery dates on the document
-/// and on each line, units, base quantities, both kinds of discount, VAT
-/// exemptions, allowances and charges. The second invoice is in US dollars
-/// with an exchange rate. Returns the ids, oldest first.
+/// Creates and issues one invoice per kind of payment terms. Each sets
+/// every field of the draft format to a value other than its default, from
+/// the buyer reference to line delivery dates, discounts, VAT exemptions,
+/// allowances and charges. The second invoice is in US dollars with an
+/// exchange rate. Returns the ids, oldest first.
 fn invoices_with_every_field(books: &mut Books) -> Vec<i64> {
     import(
         books,
