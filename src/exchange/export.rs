@@ -495,10 +495,17 @@ fn customers(books: &mut Books, writer: &mut Writer) -> Result<()> {
             "country",
             "email",
             "currency",
+            "payment_terms",
+            "delivery_address_line1",
+            "delivery_address_line2",
+            "delivery_postcode",
+            "delivery_city",
+            "delivery_country",
         ],
     )?;
     for customer in books.customers("", true)? {
         let party = customer.party;
+        let delivery = party.delivery_address.unwrap_or_default();
         write_row(
             writer,
             [
@@ -513,6 +520,12 @@ fn customers(books: &mut Books, writer: &mut Writer) -> Result<()> {
                 party.address.country,
                 party.email.unwrap_or_default(),
                 customer.currency.code().to_string(),
+                customer.payment_terms.map(terms_text).unwrap_or_default(),
+                delivery.line1,
+                delivery.line2.unwrap_or_default(),
+                delivery.postcode,
+                delivery.city,
+                delivery.country,
             ],
         )?;
     }

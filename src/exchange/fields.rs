@@ -84,6 +84,13 @@ pub enum Field {
     ExchangeRate,
     /// Delivery date of one line, apart from the document's (BT-72).
     LineDeliveryDate,
+    /// Customer's deliver-to address (BG-15): lines, postcode, city and
+    /// country.
+    DeliveryLine1,
+    DeliveryLine2,
+    DeliveryPostcode,
+    DeliveryCity,
+    DeliveryCountry,
 }
 
 impl Field {
@@ -135,6 +142,11 @@ impl Field {
             Field::BuyerReference => "buyer_reference",
             Field::ExchangeRate => "exchange_rate",
             Field::LineDeliveryDate => "line_delivery_date",
+            Field::DeliveryLine1 => "delivery_address_line1",
+            Field::DeliveryLine2 => "delivery_address_line2",
+            Field::DeliveryPostcode => "delivery_postcode",
+            Field::DeliveryCity => "delivery_city",
+            Field::DeliveryCountry => "delivery_country",
         }
     }
 
@@ -270,6 +282,36 @@ const CUSTOMER_COLUMNS: &[(Field, &[&str])] = &[
         &["email", "mail", "courriel", "emailaddress", "adressemail"],
     ),
     (Field::Currency, &["currency", "devise", "monnaie"]),
+    (
+        Field::PaymentTerms,
+        &[
+            "paymentterms",
+            "terms",
+            "conditionsdepaiement",
+            "conditionsdereglement",
+        ],
+    ),
+    (
+        Field::DeliveryLine1,
+        &[
+            "deliveryaddressline1",
+            "deliveryaddress",
+            "adresselivraison",
+        ],
+    ),
+    (
+        Field::DeliveryLine2,
+        &["deliveryaddressline2", "complementadresselivraison"],
+    ),
+    (
+        Field::DeliveryPostcode,
+        &["deliverypostcode", "codepostallivraison"],
+    ),
+    (Field::DeliveryCity, &["deliverycity", "villelivraison"]),
+    (
+        Field::DeliveryCountry,
+        &["deliverycountry", "payslivraison"],
+    ),
 ];
 
 const PRODUCT_COLUMNS: &[(Field, &[&str])] = &[

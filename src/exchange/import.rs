@@ -603,6 +603,8 @@ impl RowReader<'_> {
             None => String::new(),
         };
         let currency = self.currency(&mut check).unwrap_or_default();
+        let payment_terms = self.payment_terms(&mut check);
+        let delivery_address = self.delivery_address(&mut check);
         let customer = Customer {
             id: 0,
             party: Party {
@@ -617,11 +619,11 @@ impl RowReader<'_> {
                     city: self.text(row, Field::City).unwrap_or_default(),
                     country,
                 },
-                delivery_address: None,
+                delivery_address,
                 email: self.text(row, Field::Email),
             },
             currency,
-            payment_terms: None,
+            payment_terms,
             price_list_id: None,
             archived: false,
         };
@@ -976,6 +978,51 @@ impl RowReader<'_> {
             discount,
             vat: vat.map(vat_input),
             delivery_date,
+        })
+    }
+
+    /// Reads the deliver-to address. When any of its columns is filled in,
+    /// it needs the first address line, the city and the country.
+    fn delivery_address(&self, check: &mut RowCheck<'_>) -> Option<Address> {
+        let row = check.row;
+        let text = |field| self.text(row, field);
+        let columns = [
+            Field::DeliveryLine1,
+            Field::DeliveryLine2,
+            Field::DeliveryPostcode,
+            Field::DeliveryCity,
+            Field::DeliveryCountry,
+        ];
+        if columns.iter().all(|field| text(*field).is_none()) {
+            return None;
+        }
+        for (field, what) in [
+            (Field::DeliveryLine1, "first line of the delivery address"),
+            (Field::DeliveryCity, "delivery city"),
+            (Field::DeliveryCountry, "delivery country"),
+        ] {
+            if text(field).is_none() {
+                self.fail(
+                    check,
+                    Some(field),
+                    format!("the {what} is empty: fill in the delivery address line, city and country, or leave every delivery column empty"),
+                );
+            }
+        }
+        let country = match text(Field::DeliveryCountry).map(|name| parse_country(&name)) {
+            Some(Ok(code)) => code,
+            Some(Err(reason)) => {
+                self.fail(check, Some(Field::DeliveryCountry), reason);
+                String::new()
+            }
+            None => String::new(),
+        };
+        Some(Address {
+            line1: text(Field::DeliveryLine1).unwrap_or_default(),
+            line2: text(Field::DeliveryLine2),
+            postcode: text(Field::DeliveryPostcode).unwrap_or_default(),
+            city: text(Field::DeliveryCity).unwrap_or_default(),
+            country,
         })
     }
 
@@ -1442,7 +1489,10 @@ fn merge_customer(existing: &Customer, record: &CustomerRecord) -> Customer {
                 city: pick_text(&new.address.city, &old.address.city),
                 country: pick_text(&new.address.country, &old.address.country),
             },
-            delivery_address: old.delivery_address.clone(),
+            delivery_address: new
+                .delivery_address
+                .clone()
+                .or_else(|| old.delivery_address.clone()),
             email: pick(&new.email, &old.email),
         },
         currency: if record.given.contains(&Field::Currency) {
@@ -1450,6 +1500,7 @@ fn merge_customer(existing: &Customer, record: &CustomerRecord) -> Customer {
         } else {
             existing.currency
         },
+        payment_terms: incoming.payment_terms.or(existing.payment_terms),
         ..existing.clone()
     }
 }

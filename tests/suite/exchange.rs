@@ -871,8 +871,11 @@ fn invoices_with_every_field(books: &mut Books) -> Vec<i64> {
     import(
         books,
         ImportKind::Customers,
-        b"name,address,address_line2,postcode,city,country,siren,vat_id,email\n\
-          Nordlicht SARL,2 quai Sud,B\xc3\xa2timent C,69002,Lyon,FR,552100554,FR96552100554,compta@nordlicht.example\n",
+        "name,address,address_line2,postcode,city,country,siren,vat_id,email,payment_terms,\
+         delivery_address_line1,delivery_address_line2,delivery_postcode,delivery_city,delivery_country\n\
+         Nordlicht SARL,2 quai Sud,Bâtiment C,69002,Lyon,FR,552100554,FR96552100554,\
+         compta@nordlicht.example,end_of_month:2,\"Quai n° 4, porte B\",\"Entrepôt \"\"Est\"\"\",13002,Marseille,FR\n"
+            .as_bytes(),
     );
     let customer_id = books.customers("Nordlicht", false).unwrap()[0].id;
     let terms = [
@@ -951,6 +954,13 @@ fn every_field_survives_round_trip() {
             .map(|date| Some(date.parse::<NaiveDate>().unwrap()))
     );
     assert!(originals[1].company_totals.is_some());
+    for view in &originals {
+        let delivery = view.document.header.buyer.delivery_address.as_ref();
+        assert_eq!(
+            delivery.and_then(|address| address.line2.as_deref()),
+            Some("Entrepôt \"Est\"")
+        );
+    }
     let customers = export(&mut books, ExportKind::Customers, from, to).unwrap();
 
     for dialect in [CsvDialect::Plain, CsvDialect::French] {
@@ -958,6 +968,11 @@ fn every_field_survives_round_trip() {
         let target = tempfile::tempdir().unwrap();
         let mut other = books_in(&target);
         import(&mut other, ImportKind::Customers, &customers);
+        assert_eq!(
+            export(&mut other, ExportKind::Customers, from, to).unwrap(),
+            customers,
+            "{dialect:?}"
+        );
         let report = import(&mut other, ImportKind::Documents, &lines);
         assert_eq!(report.documents.len(), originals.len(), "{dialect:?}");
         for ((_, copy_id, _), original) in report.documents.iter().zip(&originals) {
@@ -1048,6 +1063,34 @@ fn terms_and_due_date_errors_named() {
     ];
     for (row, expected) in cases {
         let errors = document_errors(&mut books, &format!("{header}{row}"));
+        assert_eq!(errors.len(), 1, "{row}: {errors:?}");
+        assert!(errors[0].starts_with(expected), "{row}: {errors:?}");
+    }
+    let customer_header =
+        "name,country,payment_terms,delivery_address_line1,delivery_city,delivery_country\n";
+    let customer_cases = [
+        (
+            "Sud SAS,FR,net:30,1 quai Nord,,FR\n",
+            "line 2, column \"delivery_city\": the delivery city is empty",
+        ),
+        (
+            "Sud SAS,FR,net:30,1 quai Nord,Marseille,Atlantis\n",
+            "line 2, column \"delivery_country\": \"Atlantis\" is not a known country",
+        ),
+        (
+            "Sud SAS,FR,30 jours,,,\n",
+            "line 2, column \"payment_terms\": \"30 jours\" is not payment terms",
+        ),
+    ];
+    for (row, expected) in customer_cases {
+        let analysis = analyse(
+            &mut books,
+            ImportKind::Customers,
+            format!("{customer_header}{row}").as_bytes(),
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        let errors: Vec<String> = analysis.errors.iter().map(ToString::to_string).collect();
         assert_eq!(errors.len(), 1, "{row}: {errors:?}");
         assert!(errors[0].starts_with(expected), "{row}: {errors:?}");
     }

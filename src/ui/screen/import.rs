@@ -653,6 +653,14 @@ pub fn field_label(field: Field, language: Language) -> &'static str {
         Field::BuyerReference => ("Buyer reference", "Référence acheteur"),
         Field::ExchangeRate => ("Exchange rate", "Taux de change"),
         Field::LineDeliveryDate => ("Line delivery date", "Date de livraison de la ligne"),
+        Field::DeliveryLine1 => ("Delivery address", "Adresse de livraison"),
+        Field::DeliveryLine2 => (
+            "Delivery address line 2",
+            "Complément d'adresse de livraison",
+        ),
+        Field::DeliveryPostcode => ("Delivery postcode", "Code postal de livraison"),
+        Field::DeliveryCity => ("Delivery city", "Ville de livraison"),
+        Field::DeliveryCountry => ("Delivery country", "Pays de livraison"),
     };
     language.pick(english, french)
 }
