@@ -82,7 +82,8 @@ pub enum Field {
     BuyerReference,
     /// Company currency units for one unit of the document currency.
     ExchangeRate,
-    /// Delivery date of one line, apart from the document's (BT-72).
+    /// Delivery date of one line, which may differ from the document's
+    /// delivery date (BT-72).
     LineDeliveryDate,
     /// Customer's deliver-to address (BG-15): lines, postcode, city and
     /// country.
@@ -656,7 +657,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("\"{trimmed}\" is not a date: write it as 2026-03-02 or 02/03/2026"))
 }
 
-/// Writes payment terms as the `payment_terms` column holds them: `net:30`
+/// Writes payment terms in the notation of the `payment_terms` column: `net:30`
 /// (30 days net, `net:0` on receipt), `end_of_month:1` (end of the month
 /// after the invoice month), `days_then_end_of_month:45` (add 45 days, then
 /// go to the end of that month), `end_of_month_then_days:45` (go to the end
