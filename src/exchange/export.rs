@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::fields::terms_text;
 use crate::books::Books;
 use crate::document::{DocumentKind, InvoiceStatus, LineDiscount};
 use crate::store::documents::ListFilter;
@@ -225,8 +226,9 @@ fn invoices(
 }
 
 /// Columns of the lines export: the document import's column names, so the
-/// file reads back as a documents import.
-const LINE_COLUMNS: [&str; 29] = [
+/// file reads back as a documents import. New columns go at the end, so
+/// that the position of the older ones never changes.
+const LINE_COLUMNS: [&str; 34] = [
     "document",
     "kind",
     "status",
@@ -256,6 +258,11 @@ const LINE_COLUMNS: [&str; 29] = [
     "vat_rate",
     "exemption_code",
     "exemption_reason",
+    "payment_terms",
+    "due_date",
+    "buyer_reference",
+    "exchange_rate",
+    "line_delivery_date",
 ];
 
 /// Writes one row per line of each issued invoice and credit note, then
@@ -287,6 +294,15 @@ fn lines(
             header.currency.code().to_string(),
             header.purchase_order_ref.clone().unwrap_or_default(),
             header.note.clone().unwrap_or_default(),
+        ];
+        let terms_columns = [
+            terms_text(header.payment_terms),
+            date_text(document.due_date),
+            header.buyer_reference.clone().unwrap_or_default(),
+            header
+                .exchange_rate
+                .map(|rate| dialect.number(rate))
+                .unwrap_or_default(),
         ];
         for (index, line) in document.content.lines.iter().enumerate() {
             let (percent, amount) = match line.discount {
@@ -322,7 +338,9 @@ fn lines(
                 document_columns
                     .iter()
                     .chain(&line_columns)
-                    .chain(&vat_columns),
+                    .chain(&vat_columns)
+                    .chain(&terms_columns)
+                    .chain([&date_text(line.delivery_date)]),
             )?;
         }
         let entries = [
@@ -359,7 +377,9 @@ fn lines(
                     document_columns
                         .iter()
                         .chain(&entry_columns)
-                        .chain(&vat_columns),
+                        .chain(&vat_columns)
+                        .chain(&terms_columns)
+                        .chain([&String::new()]),
                 )?;
             }
         }
@@ -475,10 +495,17 @@ fn customers(books: &mut Books, writer: &mut Writer) -> Result<()> {
             "country",
             "email",
             "currency",
+            "payment_terms",
+            "delivery_address_line1",
+            "delivery_address_line2",
+            "delivery_postcode",
+            "delivery_city",
+            "delivery_country",
         ],
     )?;
     for customer in books.customers("", true)? {
         let party = customer.party;
+        let delivery = party.delivery_address.unwrap_or_default();
         write_row(
             writer,
             [
@@ -493,6 +520,12 @@ fn customers(books: &mut Books, writer: &mut Writer) -> Result<()> {
                 party.address.country,
                 party.email.unwrap_or_default(),
                 customer.currency.code().to_string(),
+                customer.payment_terms.map(terms_text).unwrap_or_default(),
+                delivery.line1,
+                delivery.line2.unwrap_or_default(),
+                delivery.postcode,
+                delivery.city,
+                delivery.country,
             ],
         )?;
     }

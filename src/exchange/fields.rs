@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::terms::PaymentTerms;
+
 /// Kind of records a CSV file imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -71,6 +73,25 @@ pub enum Field {
     Percent,
     /// Reason code of an allowance (UNTDID 5189) or charge (UNTDID 7161).
     ReasonCode,
+    /// Payment terms of a document, in the form `terms_text` writes, such as
+    /// `net:30`.
+    PaymentTerms,
+    /// Payment due date (BT-9), checked against the payment terms.
+    DueDate,
+    /// Buyer reference (BT-10).
+    BuyerReference,
+    /// Company currency units for one unit of the document currency.
+    ExchangeRate,
+    /// Delivery date of one line, which may differ from the document's
+    /// delivery date (BT-72).
+    LineDeliveryDate,
+    /// Customer's deliver-to address (BG-15): lines, postcode, city and
+    /// country.
+    DeliveryLine1,
+    DeliveryLine2,
+    DeliveryPostcode,
+    DeliveryCity,
+    DeliveryCountry,
 }
 
 impl Field {
@@ -117,6 +138,16 @@ impl Field {
             Field::Amount => "amount",
             Field::Percent => "percent",
             Field::ReasonCode => "reason_code",
+            Field::PaymentTerms => "payment_terms",
+            Field::DueDate => "due_date",
+            Field::BuyerReference => "buyer_reference",
+            Field::ExchangeRate => "exchange_rate",
+            Field::LineDeliveryDate => "line_delivery_date",
+            Field::DeliveryLine1 => "delivery_address_line1",
+            Field::DeliveryLine2 => "delivery_address_line2",
+            Field::DeliveryPostcode => "delivery_postcode",
+            Field::DeliveryCity => "delivery_city",
+            Field::DeliveryCountry => "delivery_country",
         }
     }
 
@@ -134,6 +165,7 @@ impl Field {
                 | Field::DiscountAmount
                 | Field::Amount
                 | Field::Percent
+                | Field::ExchangeRate
         )
     }
 }
@@ -251,6 +283,36 @@ const CUSTOMER_COLUMNS: &[(Field, &[&str])] = &[
         &["email", "mail", "courriel", "emailaddress", "adressemail"],
     ),
     (Field::Currency, &["currency", "devise", "monnaie"]),
+    (
+        Field::PaymentTerms,
+        &[
+            "paymentterms",
+            "terms",
+            "conditionsdepaiement",
+            "conditionsdereglement",
+        ],
+    ),
+    (
+        Field::DeliveryLine1,
+        &[
+            "deliveryaddressline1",
+            "deliveryaddress",
+            "adresselivraison",
+        ],
+    ),
+    (
+        Field::DeliveryLine2,
+        &["deliveryaddressline2", "complementadresselivraison"],
+    ),
+    (
+        Field::DeliveryPostcode,
+        &["deliverypostcode", "codepostallivraison"],
+    ),
+    (Field::DeliveryCity, &["deliverycity", "villelivraison"]),
+    (
+        Field::DeliveryCountry,
+        &["deliverycountry", "payslivraison"],
+    ),
 ];
 
 const PRODUCT_COLUMNS: &[(Field, &[&str])] = &[
@@ -503,6 +565,31 @@ const DOCUMENT_COLUMNS: &[(Field, &[&str])] = &[
     (Field::Amount, &["amount", "montant"]),
     (Field::Percent, &["percent", "pourcentage"]),
     (Field::ReasonCode, &["reasoncode", "codemotif"]),
+    (
+        Field::PaymentTerms,
+        &[
+            "paymentterms",
+            "terms",
+            "conditionsdepaiement",
+            "conditionsdereglement",
+        ],
+    ),
+    (
+        Field::DueDate,
+        &["duedate", "dateecheance", "datedecheance", "echeance"],
+    ),
+    (
+        Field::BuyerReference,
+        &["buyerreference", "referenceacheteur", "referenceclient"],
+    ),
+    (
+        Field::ExchangeRate,
+        &["exchangerate", "tauxdechange", "tauxchange"],
+    ),
+    (
+        Field::LineDeliveryDate,
+        &["linedeliverydate", "datelivraisonligne"],
+    ),
 ];
 
 /// Lowercases a header, drops accents and keeps letters and digits only, so
@@ -568,6 +655,42 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .iter()
         .find_map(|format| NaiveDate::parse_from_str(date_part, format).ok())
         .ok_or_else(|| format!("\"{trimmed}\" is not a date: write it as 2026-03-02 or 02/03/2026"))
+}
+
+/// Writes payment terms in the notation of the `payment_terms` column: `net:30`
+/// (30 days net, `net:0` on receipt), `end_of_month:1` (end of the month
+/// after the invoice month), `days_then_end_of_month:45` (add 45 days, then
+/// go to the end of that month), `end_of_month_then_days:45` (go to the end
+/// of the invoice month, then add 45 days).
+pub fn terms_text(terms: PaymentTerms) -> String {
+    match terms {
+        PaymentTerms::Net { days } => format!("net:{days}"),
+        PaymentTerms::EndOfMonth { months } => format!("end_of_month:{months}"),
+        PaymentTerms::DaysThenEndOfMonth { days } => format!("days_then_end_of_month:{days}"),
+        PaymentTerms::EndOfMonthThenDays { days } => format!("end_of_month_then_days:{days}"),
+    }
+}
+
+/// Parses payment terms written as `terms_text` writes them.
+pub fn parse_terms(text: &str) -> Result<PaymentTerms, String> {
+    let trimmed = text.trim();
+    let fix =
+        "write net:30, end_of_month:1, days_then_end_of_month:45 or end_of_month_then_days:45";
+    let Some((rule, count)) = trimmed.split_once(':') else {
+        return Err(format!("\"{trimmed}\" is not payment terms: {fix}"));
+    };
+    let Ok(count) = count.trim().parse::<u32>() else {
+        return Err(format!(
+            "\"{trimmed}\" is not payment terms: the number after the colon must be a whole number of days or months, 0 or more; {fix}"
+        ));
+    };
+    match rule.trim() {
+        "net" => Ok(PaymentTerms::Net { days: count }),
+        "end_of_month" => Ok(PaymentTerms::EndOfMonth { months: count }),
+        "days_then_end_of_month" => Ok(PaymentTerms::DaysThenEndOfMonth { days: count }),
+        "end_of_month_then_days" => Ok(PaymentTerms::EndOfMonthThenDays { days: count }),
+        _ => Err(format!("\"{trimmed}\" is not payment terms: {fix}")),
+    }
 }
 
 /// Reads a country as an ISO 3166-1 alpha-2 code, or as its English or
@@ -699,6 +822,29 @@ mod tests {
         assert_eq!(parse_date("02.03.2026"), Ok(expected));
         assert_eq!(parse_date("2026-03-02 00:00:00"), Ok(expected));
         assert!(parse_date("March 2").is_err());
+    }
+
+    #[test]
+    fn payment_terms_text_reads_back() {
+        let all = [
+            PaymentTerms::Net { days: 0 },
+            PaymentTerms::Net { days: 30 },
+            PaymentTerms::EndOfMonth { months: 0 },
+            PaymentTerms::EndOfMonth { months: 2 },
+            PaymentTerms::DaysThenEndOfMonth { days: 45 },
+            PaymentTerms::EndOfMonthThenDays { days: 15 },
+        ];
+        for terms in all {
+            assert_eq!(parse_terms(&terms_text(terms)), Ok(terms));
+        }
+        assert_eq!(
+            parse_terms(" net : 10 "),
+            Ok(PaymentTerms::Net { days: 10 })
+        );
+        for invalid in ["30", "net:-1", "net:x", "weekly:2", "net:4.5", ""] {
+            let error = parse_terms(invalid).unwrap_err();
+            assert!(error.contains("net:30"), "{invalid}: {error}");
+        }
     }
 
     #[test]

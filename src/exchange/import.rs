@@ -16,7 +16,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::fields::{Field, ImportKind, map_headers, parse_country, parse_date};
+use super::fields::{
+    Field, ImportKind, map_headers, parse_country, parse_date, parse_terms, terms_text,
+};
 use super::{CsvRow, CsvTable, TextEncoding, read_table};
 use crate::books::{Batch, Books};
 use crate::document::{Address, DocumentId, DocumentKind, Party};
@@ -26,6 +28,7 @@ use crate::input::{
 };
 use crate::money::{Currency, NumberStyle, parse_decimal};
 use crate::store::{Customer, PriceList, PriceListItem, Product, ProductNature, StoreError};
+use crate::terms::PaymentTerms;
 use crate::vat::{Vat, VatCategory};
 
 /// Name of the price list that imported prices go to when none is chosen.
@@ -600,6 +603,8 @@ impl RowReader<'_> {
             None => String::new(),
         };
         let currency = self.currency(&mut check).unwrap_or_default();
+        let payment_terms = self.payment_terms(&mut check);
+        let delivery_address = self.delivery_address(&mut check);
         let customer = Customer {
             id: 0,
             party: Party {
@@ -614,11 +619,11 @@ impl RowReader<'_> {
                     city: self.text(row, Field::City).unwrap_or_default(),
                     country,
                 },
-                delivery_address: None,
+                delivery_address,
                 email: self.text(row, Field::Email),
             },
             currency,
-            payment_terms: None,
+            payment_terms,
             price_list_id: None,
             archived: false,
         };
@@ -815,6 +820,19 @@ impl RowReader<'_> {
         let issue_date = self.date(&mut check, Field::IssueDate);
         let delivery_date = self.date(&mut check, Field::DeliveryDate);
         let currency = self.currency(&mut check);
+        let payment_terms = self.payment_terms(&mut check);
+        let due_date = self.date(&mut check, Field::DueDate);
+        self.check_due_date(&mut check, payment_terms, issue_date, due_date);
+        let exchange_rate = self.decimal(&mut check, Field::ExchangeRate, "exchange rate");
+        if let Some(rate) = exchange_rate {
+            if rate <= Decimal::ZERO {
+                self.fail(
+                    &mut check,
+                    Some(Field::ExchangeRate),
+                    format!("exchange rate {rate} must be above zero: write the company currency units for one unit of the document currency, such as 0.92"),
+                );
+            }
+        }
         if issue && issue_date.is_none() && check.errors.is_empty() {
             self.fail(
                 &mut check,
@@ -830,13 +848,13 @@ impl RowReader<'_> {
             customer_id: None,
             customer: None,
             currency: currency.map(|currency| currency.code().to_string()),
-            exchange_rate: None,
+            exchange_rate: exchange_rate.map(text_of),
             issue_date,
-            payment_terms: None,
+            payment_terms,
             delivery_date,
             valid_until: None,
             purchase_order_ref: value(Field::PurchaseOrderRef),
-            buyer_reference: None,
+            buyer_reference: value(Field::BuyerReference),
             note: value(Field::Note),
             price_list_id: None,
             price_locked: true,
@@ -908,6 +926,7 @@ impl RowReader<'_> {
         let discount_percent = self.decimal(check, Field::DiscountPercent, "discount percentage");
         let discount_amount = self.decimal(check, Field::DiscountAmount, "discount amount");
         let vat = self.vat(check);
+        let delivery_date = self.date(check, Field::LineDeliveryDate);
         let product_code = self.text(row, Field::ProductCode);
         let description = self.text(row, Field::Description);
         if product_code.is_none() && description.is_none() {
@@ -958,8 +977,102 @@ impl RowReader<'_> {
             base_quantity: base_quantity.map(text_of),
             discount,
             vat: vat.map(vat_input),
-            delivery_date: None,
+            delivery_date,
         })
+    }
+
+    /// Reads the deliver-to address. When any of its columns is filled in,
+    /// it needs the first address line, the city and the country.
+    fn delivery_address(&self, check: &mut RowCheck<'_>) -> Option<Address> {
+        let row = check.row;
+        let text = |field| self.text(row, field);
+        let columns = [
+            Field::DeliveryLine1,
+            Field::DeliveryLine2,
+            Field::DeliveryPostcode,
+            Field::DeliveryCity,
+            Field::DeliveryCountry,
+        ];
+        if columns.iter().all(|field| text(*field).is_none()) {
+            return None;
+        }
+        for (field, what) in [
+            (Field::DeliveryLine1, "first line of the delivery address"),
+            (Field::DeliveryCity, "delivery city"),
+            (Field::DeliveryCountry, "delivery country"),
+        ] {
+            if text(field).is_none() {
+                self.fail(
+                    check,
+                    Some(field),
+                    format!("the {what} is empty: fill in the delivery address line, city and country, or leave every delivery column empty"),
+                );
+            }
+        }
+        let country = match text(Field::DeliveryCountry).map(|name| parse_country(&name)) {
+            Some(Ok(code)) => code,
+            Some(Err(reason)) => {
+                self.fail(check, Some(Field::DeliveryCountry), reason);
+                String::new()
+            }
+            None => String::new(),
+        };
+        Some(Address {
+            line1: text(Field::DeliveryLine1).unwrap_or_default(),
+            line2: text(Field::DeliveryLine2),
+            postcode: text(Field::DeliveryPostcode).unwrap_or_default(),
+            city: text(Field::DeliveryCity).unwrap_or_default(),
+            country,
+        })
+    }
+
+    fn payment_terms(&self, check: &mut RowCheck<'_>) -> Option<PaymentTerms> {
+        let text = self.text(check.row, Field::PaymentTerms)?;
+        match parse_terms(&text) {
+            Ok(terms) => Some(terms),
+            Err(reason) => {
+                self.fail(check, Some(Field::PaymentTerms), reason);
+                None
+            }
+        }
+    }
+
+    /// Checks a given due date against the one the payment terms give from
+    /// the issue date. Issuing computes the due date from the terms, so any
+    /// other due date in the file would be lost on import.
+    fn check_due_date(
+        &self,
+        check: &mut RowCheck<'_>,
+        terms: Option<PaymentTerms>,
+        issue_date: Option<NaiveDate>,
+        due_date: Option<NaiveDate>,
+    ) {
+        let Some(due_date) = due_date else {
+            return;
+        };
+        if !check.errors.is_empty() {
+            return;
+        }
+        let (Some(terms), Some(issue_date)) = (terms, issue_date) else {
+            self.fail(
+                check,
+                Some(Field::DueDate),
+                format!("due date {due_date} needs the payment terms and the issue date it follows from: fill in payment_terms and issue_date, or empty due_date"),
+            );
+            return;
+        };
+        match terms.due_date(issue_date) {
+            Ok(expected) if expected == due_date => {}
+            Ok(expected) => self.fail(
+                check,
+                Some(Field::DueDate),
+                format!(
+                    "due date {due_date} differs from {expected}, which payment terms {} give for issue date {issue_date}: correct the due date or the payment terms",
+                    terms_text(terms)
+                ),
+            ),
+            Err(error) => self.fail(check, Some(Field::DueDate), error.to_string()),
+        }
     }
 }
 
@@ -1035,6 +1148,10 @@ const DOCUMENT_HEADER_FIELDS: &[Field] = &[
     Field::Status,
     Field::Note,
     Field::PurchaseOrderRef,
+    Field::PaymentTerms,
+    Field::DueDate,
+    Field::BuyerReference,
+    Field::ExchangeRate,
 ];
 
 fn text_of(value: Decimal) -> DecimalText {
@@ -1372,7 +1489,10 @@ fn merge_customer(existing: &Customer, record: &CustomerRecord) -> Customer {
                 city: pick_text(&new.address.city, &old.address.city),
                 country: pick_text(&new.address.country, &old.address.country),
             },
-            delivery_address: old.delivery_address.clone(),
+            delivery_address: new
+                .delivery_address
+                .clone()
+                .or_else(|| old.delivery_address.clone()),
             email: pick(&new.email, &old.email),
         },
         currency: if record.given.contains(&Field::Currency) {
@@ -1380,6 +1500,7 @@ fn merge_customer(existing: &Customer, record: &CustomerRecord) -> Customer {
         } else {
             existing.currency
         },
+        payment_terms: incoming.payment_terms.or(existing.payment_terms),
         ..existing.clone()
     }
 }

@@ -492,3 +492,59 @@ fn demo_needs_an_empty_folder() {
         stderr(&output)
     );
 }
+
+#[test]
+fn lines_export_imports_back_through_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let run = |data: &str, args: &[&str]| {
+        let output = facturier(Path::new(data), args);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    };
+    let (source, target) = (path("source"), path("target"));
+    set_company(dir.path(), Path::new(&source));
+    set_company(dir.path(), Path::new(&target));
+    std::fs::write(
+        path("customers.csv"),
+        "name,address,city,country,payment_terms,delivery_address_line1,delivery_city,delivery_country\n\
+         Nordlicht SARL,2 quai Sud,Lyon,FR,net:15,1 quai Nord,Marseille,FR\n",
+    )
+    .unwrap();
+    std::fs::write(
+        path("documents.csv"),
+        "document,customer,issue_date,status,description,quantity,unit_price,vat_rate,payment_terms,due_date,buyer_reference,line_delivery_date\n\
+         A,Nordlicht SARL,2026-05-10,issued,Audit,1,100,20,end_of_month_then_days:10,2026-06-10,ACH-7,2026-05-02\n\
+         A,Nordlicht SARL,2026-05-10,issued,Pose,2,45.5,20,end_of_month_then_days:10,2026-06-10,ACH-7,\n",
+    )
+    .unwrap();
+    run(&source, &["import", "customers", &path("customers.csv")]);
+    run(&source, &["import", "documents", &path("documents.csv")]);
+    let period = ["--from", "2026-01-01", "--to", "2026-12-31"];
+    let export = |data: &str, kind: &str, file: &str| {
+        let mut args = vec!["export", kind];
+        if kind == "lines" {
+            args.extend(period);
+        }
+        args.extend(["-o", file]);
+        run(data, &args);
+        std::fs::read(file).unwrap()
+    };
+    let customers = export(&source, "customers", &path("out-customers.csv"));
+    let lines = export(&source, "lines", &path("out-lines.csv"));
+    let text = String::from_utf8(lines.clone()).unwrap();
+    assert!(
+        text.contains(",end_of_month_then_days:10,2026-06-10,ACH-7,,2026-05-02\n"),
+        "{text}"
+    );
+
+    run(
+        &target,
+        &["import", "customers", &path("out-customers.csv")],
+    );
+    run(&target, &["import", "documents", &path("out-lines.csv")]);
+    assert_eq!(
+        export(&target, "customers", &path("again-customers.csv")),
+        customers
+    );
+    assert_eq!(export(&target, "lines", &path("again-lines.csv")), lines);
+}

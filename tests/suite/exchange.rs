@@ -861,3 +861,367 @@ fn explicit_columns_checked() {
     }
     assert!(books.products("", true).unwrap().is_empty());
 }
+
+/// Creates and issues one invoice per kind of payment terms. Each sets
+/// every field of the draft format to a value other than its default, from
+/// the buyer reference to line delivery dates, discounts, VAT exemptions,
+/// allowances and charges. The second invoice is in US dollars with an
+/// exchange rate. Returns the ids, oldest first.
+fn invoices_with_every_field(books: &mut Books) -> Vec<i64> {
+    import(
+        books,
+        ImportKind::Customers,
+        "name,address,address_line2,postcode,city,country,siren,vat_id,email,payment_terms,\
+         delivery_address_line1,delivery_address_line2,delivery_postcode,delivery_city,delivery_country\n\
+         Nordlicht SARL,2 quai Sud,Bâtiment C,69002,Lyon,FR,552100554,FR96552100554,\
+         compta@nordlicht.example,end_of_month:2,\"Quai n° 4, porte B\",\"Entrepôt \"\"Est\"\"\",13002,Marseille,FR\n"
+            .as_bytes(),
+    );
+    let customer_id = books.customers("Nordlicht", false).unwrap()[0].id;
+    let terms = [
+        serde_json::json!({"type": "net", "days": 45}),
+        serde_json::json!({"type": "end_of_month", "months": 1}),
+        serde_json::json!({"type": "days_then_end_of_month", "days": 45}),
+        serde_json::json!({"type": "end_of_month_then_days", "days": 10}),
+    ];
+    let mut ids = Vec::new();
+    for (index, terms) in terms.into_iter().enumerate() {
+        let day = 10 + u32::try_from(index).unwrap();
+        let (currency, exchange_rate) = if index == 1 {
+            (Some("USD"), Some("0.9215"))
+        } else {
+            (None, None)
+        };
+        let input: facturier::input::DraftInput = serde_json::from_value(serde_json::json!({
+            "customer_id": customer_id,
+            "currency": currency,
+            "exchange_rate": exchange_rate,
+            "issue_date": format!("2026-05-{day}"),
+            "payment_terms": terms,
+            "delivery_date": "2026-05-02",
+            "purchase_order_ref": format!("PO-{index}"),
+            "buyer_reference": format!("Service achats; réf. \"{index}\""),
+            "note": "Livraison en deux fois,\nmerci",
+            "price_locked": true,
+            "lines": [
+                {"product_code": null, "description": "Conseil, audit", "quantity": "3.25",
+                 "unit": "HUR", "unit_price": "95.5050", "base_quantity": "1",
+                 "discount": {"percent": "12.5"}, "vat": {"category": "S", "rate": "20"},
+                 "delivery_date": "2026-04-28"},
+                {"description": "Livres", "quantity": "250", "unit": "C62",
+                 "unit_price": "12.40", "base_quantity": "10", "discount": {"amount": "4.15"},
+                 "vat": {"category": "S", "rate": "5.5"}, "delivery_date": "2026-04-30"},
+                {"description": "Formation", "quantity": "1", "unit": "DAY",
+                 "unit_price": "600", "base_quantity": "1",
+                 "vat": {"category": "E", "exemption_code": "VATEX-EU-132",
+                         "exemption_reason": "Exonération de TVA, article 261-4-4° du CGI"}}
+            ],
+            "allowances": [
+                {"percent": "5", "reason": "Remise fidélité", "reason_code": "95",
+                 "vat": {"category": "S", "rate": "20"}},
+                {"amount": "10", "reason": "Geste commercial"}
+            ],
+            "charges": [
+                {"amount": "12.50", "reason": "Port, emballage", "reason_code": "FC",
+                 "vat": {"category": "S", "rate": "20"}}
+            ]
+        }))
+        .unwrap();
+        let id = books.create_draft(DocumentKind::Invoice, &input).unwrap();
+        books.issue(id, None).unwrap();
+        ids.push(id);
+    }
+    ids
+}
+
+#[test]
+fn every_field_survives_round_trip() {
+    let (from, to) = year_2026();
+    let source = tempfile::tempdir().unwrap();
+    let mut books = books_in(&source);
+    let ids = invoices_with_every_field(&mut books);
+    let originals: Vec<_> = ids
+        .iter()
+        .map(|id| books.view(*id, today()).unwrap())
+        .collect();
+    let due_dates: Vec<_> = originals
+        .iter()
+        .map(|view| view.document.due_date)
+        .collect();
+    assert_eq!(
+        due_dates,
+        ["2026-06-24", "2026-06-30", "2026-06-30", "2026-06-10"]
+            .map(|date| Some(date.parse::<NaiveDate>().unwrap()))
+    );
+    assert!(originals[1].company_totals.is_some());
+    for view in &originals {
+        let delivery = view.document.header.buyer.delivery_address.as_ref();
+        assert_eq!(
+            delivery.and_then(|address| address.line2.as_deref()),
+            Some("Entrepôt \"Est\"")
+        );
+    }
+    let customers = export(&mut books, ExportKind::Customers, from, to).unwrap();
+
+    for dialect in [CsvDialect::Plain, CsvDialect::French] {
+        let lines = export_in(&mut books, ExportKind::Lines, from, to, dialect).unwrap();
+        let target = tempfile::tempdir().unwrap();
+        let mut other = books_in(&target);
+        import(&mut other, ImportKind::Customers, &customers);
+        assert_eq!(
+            export(&mut other, ExportKind::Customers, from, to).unwrap(),
+            customers,
+            "{dialect:?}"
+        );
+        let report = import(&mut other, ImportKind::Documents, &lines);
+        assert_eq!(report.documents.len(), originals.len(), "{dialect:?}");
+        for ((_, copy_id, _), original) in report.documents.iter().zip(&originals) {
+            let copy = other.view(*copy_id, today()).unwrap();
+            let (a, b) = (&original.document, &copy.document);
+            assert_eq!(b.number, a.number, "{dialect:?}");
+            assert_eq!(b.due_date, a.due_date, "{dialect:?}");
+            assert_eq!(b.content, a.content, "{dialect:?}");
+            assert_eq!(
+                facturier::document::Header {
+                    customer_id: a.header.customer_id,
+                    price_list_id: a.header.price_list_id,
+                    ..b.header.clone()
+                },
+                a.header,
+                "{dialect:?}"
+            );
+            assert_eq!(copy.totals, original.totals, "{dialect:?}");
+            assert_eq!(copy.company_totals, original.company_totals, "{dialect:?}");
+        }
+        assert_eq!(
+            export_in(&mut other, ExportKind::Lines, from, to, dialect).unwrap(),
+            lines,
+            "{dialect:?}"
+        );
+        assert_eq!(
+            export(&mut other, ExportKind::Invoices, from, to).unwrap(),
+            export(&mut books, ExportKind::Invoices, from, to).unwrap(),
+            "{dialect:?}"
+        );
+    }
+}
+
+/// Returns the errors the analysis of a documents file reports.
+fn document_errors(books: &mut Books, csv: &str) -> Vec<String> {
+    analyse(
+        books,
+        ImportKind::Documents,
+        csv.as_bytes(),
+        &ImportOptions::default(),
+    )
+    .unwrap()
+    .errors
+    .iter()
+    .map(ToString::to_string)
+    .collect()
+}
+
+#[test]
+fn terms_and_due_date_errors_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    import(
+        &mut books,
+        ImportKind::Customers,
+        b"name,country\nNordlicht SARL,FR\n",
+    );
+    let header = "document,customer,issue_date,status,description,quantity,unit_price,vat_rate,payment_terms,due_date,exchange_rate,line_delivery_date\n";
+    let cases = [
+        (
+            "A,Nordlicht SARL,2026-05-10,issued,Audit,1,100,20,net:thirty,,,\n",
+            "line 2, column \"payment_terms\": \"net:thirty\" is not payment terms",
+        ),
+        (
+            "A,Nordlicht SARL,2026-05-10,issued,Audit,1,100,20,weekly:2,,,\n",
+            "line 2, column \"payment_terms\": \"weekly:2\" is not payment terms: write net:30",
+        ),
+        (
+            "A,Nordlicht SARL,2026-05-10,issued,Audit,1,100,20,net:30,2026-06-10,,\n",
+            "line 2, column \"due_date\": due date 2026-06-10 differs from 2026-06-09, which payment terms net:30 give for issue date 2026-05-10",
+        ),
+        (
+            "A,Nordlicht SARL,2026-05-10,issued,Audit,1,100,20,,2026-06-09,,\n",
+            "line 2, column \"due_date\": due date 2026-06-09 needs the payment terms",
+        ),
+        (
+            "A,Nordlicht SARL,2026-05-10,issued,Audit,1,100,20,,31/02/2026,,\n",
+            "line 2, column \"due_date\": \"31/02/2026\" is not a date",
+        ),
+        (
+            "A,Nordlicht SARL,2026-05-10,issued,Audit,1,100,20,,,-0.5,\n",
+            "line 2, column \"exchange_rate\": exchange rate -0.5 must be above zero",
+        ),
+        (
+            "A,Nordlicht SARL,2026-05-10,issued,Audit,1,100,20,,,,May 2\n",
+            "line 2, column \"line_delivery_date\": \"May 2\" is not a date",
+        ),
+    ];
+    for (row, expected) in cases {
+        let errors = document_errors(&mut books, &format!("{header}{row}"));
+        assert_eq!(errors.len(), 1, "{row}: {errors:?}");
+        assert!(errors[0].starts_with(expected), "{row}: {errors:?}");
+    }
+    let customer_header =
+        "name,country,payment_terms,delivery_address_line1,delivery_city,delivery_country\n";
+    let customer_cases = [
+        (
+            "Sud SAS,FR,net:30,1 quai Nord,,FR\n",
+            "line 2, column \"delivery_city\": the delivery city is empty",
+        ),
+        (
+            "Sud SAS,FR,net:30,1 quai Nord,Marseille,Atlantis\n",
+            "line 2, column \"delivery_country\": \"Atlantis\" is not a known country",
+        ),
+        (
+            "Sud SAS,FR,30 jours,,,\n",
+            "line 2, column \"payment_terms\": \"30 jours\" is not payment terms",
+        ),
+    ];
+    for (row, expected) in customer_cases {
+        let analysis = analyse(
+            &mut books,
+            ImportKind::Customers,
+            format!("{customer_header}{row}").as_bytes(),
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        let errors: Vec<String> = analysis.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 1, "{row}: {errors:?}");
+        assert!(errors[0].starts_with(expected), "{row}: {errors:?}");
+    }
+    let rows = "A,Nordlicht SARL,2026-05-10,issued,Audit,1,100,20,net:30,2026-06-09,,\n\
+                A,Nordlicht SARL,2026-05-10,issued,Pose,1,50,20,net:45,,,\n";
+    let errors = document_errors(&mut books, &format!("{header}{rows}"));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with(
+            "line 3, column \"payment_terms\": \"net:45\" differs from \"net:30\" on line 2"
+        ),
+        "{errors:?}"
+    );
+    assert!(books.list(&Default::default(), today()).unwrap().is_empty());
+}
+
+#[test]
+fn credit_note_rows_rejected() {
+    let (from, to) = year_2026();
+    let source = tempfile::tempdir().unwrap();
+    let mut books = books_in(&source);
+    let id = invoice_with_allowances(&mut books);
+    let credit_note = books
+        .cancel(id, None, NaiveDate::from_ymd_opt(2026, 4, 20))
+        .unwrap();
+    let customers = export(&mut books, ExportKind::Customers, from, to).unwrap();
+    let lines = export(&mut books, ExportKind::Lines, from, to).unwrap();
+    let text = String::from_utf8(lines.clone()).unwrap();
+    assert!(
+        text.lines()
+            .any(|line| line.starts_with(&format!("{credit_note},credit_note,"))),
+        "{text}"
+    );
+
+    let target = tempfile::tempdir().unwrap();
+    let mut other = books_in(&target);
+    import(&mut other, ImportKind::Customers, &customers);
+    let analysis = analyse(
+        &mut other,
+        ImportKind::Documents,
+        &lines,
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let errors: Vec<String> = analysis.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains(
+            "\"credit_note\" is not a document kind: write invoice, quote or order (credit notes are made by cancelling an invoice)"
+        ),
+        "{errors:?}"
+    );
+    // The invoice itself still imports; its credit note is left out whole.
+    assert_eq!(analysis.records.len(), 1);
+    assert!(commit(&mut other, &analysis, false).is_err());
+    let report = commit(&mut other, &analysis, true).unwrap();
+    assert_eq!(report.documents.len(), 1);
+    assert_eq!(report.skipped_rows, 6);
+}
+
+#[test]
+fn invoices_export_matches_core_totals() {
+    let (from, to) = year_2026();
+    let dir = tempfile::tempdir().unwrap();
+    let mut books = books_in(&dir);
+    let mut ids = invoices_with_every_field(&mut books);
+    books
+        .record_payment(
+            ids[0],
+            dec!(100.05),
+            NaiveDate::from_ymd_opt(2026, 5, 20).unwrap(),
+            "transfer",
+            None,
+        )
+        .unwrap();
+    let credit_note = books
+        .cancel(ids[2], None, NaiveDate::from_ymd_opt(2026, 5, 25))
+        .unwrap();
+    ids.push(books.find(&credit_note).unwrap());
+
+    for dialect in [CsvDialect::Plain, CsvDialect::French] {
+        let bytes = export_in(&mut books, ExportKind::Invoices, from, to, dialect).unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(if dialect == CsvDialect::French {
+                b';'
+            } else {
+                b','
+            })
+            .from_reader(bytes.as_slice());
+        let headers = reader.headers().unwrap().clone();
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), ids.len(), "{dialect:?}");
+        let style = match dialect {
+            CsvDialect::Plain => NumberStyle::Plain,
+            CsvDialect::French => NumberStyle::French,
+        };
+        for (row, id) in rows.iter().zip(&ids) {
+            let view = books.view(*id, today()).unwrap();
+            let text =
+                |name: &str| row[headers.iter().position(|h| h == name).unwrap()].to_string();
+            let number =
+                |name: &str| facturier::money::parse_decimal(&text(name), style, "amount").unwrap();
+            assert_eq!(Some(text("number")), view.document.number);
+            assert_eq!(text("currency"), view.document.header.currency.code());
+            assert_eq!(
+                text("due_date"),
+                view.document
+                    .due_date
+                    .map(|date| date.to_string())
+                    .unwrap_or_default()
+            );
+            assert_eq!(
+                number("tax_exclusive_total"),
+                view.totals.tax_exclusive_total
+            );
+            assert_eq!(number("tax_total"), view.totals.tax_total);
+            assert_eq!(
+                number("tax_inclusive_total"),
+                view.totals.tax_inclusive_total
+            );
+            assert_eq!(number("paid"), view.paid);
+            assert_eq!(number("credited"), view.credited);
+            assert_eq!(number("balance"), view.balance);
+            // Amounts keep the currency's decimals, so "100.10" never reads
+            // as "100.1".
+            let decimals = view.document.header.currency.decimals();
+            assert_eq!(
+                number("tax_inclusive_total").scale(),
+                decimals,
+                "{dialect:?}"
+            );
+        }
+    }
+}

@@ -648,6 +648,19 @@ pub fn field_label(field: Field, language: Language) -> &'static str {
         Field::Amount => ("Amount", "Montant"),
         Field::Percent => ("Percentage", "Pourcentage"),
         Field::ReasonCode => ("Reason code", "Code motif"),
+        Field::PaymentTerms => ("Payment terms", "Conditions de paiement"),
+        Field::DueDate => ("Due date", "Date d'échéance"),
+        Field::BuyerReference => ("Buyer reference", "Référence acheteur"),
+        Field::ExchangeRate => ("Exchange rate", "Taux de change"),
+        Field::LineDeliveryDate => ("Line delivery date", "Date de livraison de la ligne"),
+        Field::DeliveryLine1 => ("Delivery address", "Adresse de livraison"),
+        Field::DeliveryLine2 => (
+            "Delivery address line 2",
+            "Complément d'adresse de livraison",
+        ),
+        Field::DeliveryPostcode => ("Delivery postcode", "Code postal de livraison"),
+        Field::DeliveryCity => ("Delivery city", "Ville de livraison"),
+        Field::DeliveryCountry => ("Delivery country", "Pays de livraison"),
     };
     language.pick(english, french)
 }
