@@ -277,12 +277,12 @@ pub struct PeriodSplit {
 }
 
 impl PeriodSplit {
-    /// Cuts the period from `from` to `to` (both included; an open end
-    /// reaches every dated document on that side).
+    /// Cuts the period from `from` to `to`, both included. An open end
+    /// reaches every dated document on that side.
     pub fn new(from: Option<NaiveDate>, to: Option<NaiveDate>) -> PeriodSplit {
         let mut partial_days = Vec::new();
         // Month numbers (year * 12 + month - 1) of the first and last whole
-        // months; the '' month of undated drafts lies before every bound.
+        // months. The '' month of undated drafts sorts before every bound.
         let mut first_whole = i64::MIN;
         let mut last_whole = i64::MAX;
         if let Some(from) = from {
