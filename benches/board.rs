@@ -11,6 +11,8 @@
 
 use std::time::{Duration, Instant};
 
+use chrono::Datelike;
+
 use facturier::books::{Books, today};
 use facturier::document::{Company, DocumentKind};
 use facturier::store::documents::ListFilter;
@@ -193,4 +195,42 @@ fn main() {
         "LoadBoard, last 12 months",
         measure(|| load(&mut books, &year)),
     );
+    report(
+        "Books::board, last 12 months",
+        measure(|| {
+            books.board(&year, today).expect("board");
+        }),
+    );
+    // Whole months only: no document is read, only `period_sums`.
+    let first_of_month = today.with_day(1).expect("first of month");
+    let whole_months = ListFilter {
+        from: first_of_month.checked_sub_months(chrono::Months::new(12)),
+        to: first_of_month.pred_opt(),
+        ..ListFilter::default()
+    };
+    report(
+        "Books::board, 12 whole months",
+        measure(|| {
+            books.board(&whole_months, today).expect("board");
+        }),
+    );
+    // The full-text phrase query that a search keystroke runs first, on its
+    // own, for searches of growing selectivity.
+    for phrase in ["Client 42", "Client 4", "Client", "lie", "B00001"] {
+        let quoted = format!("\"{phrase}\"");
+        report(
+            &format!("FTS5 phrase query alone, \"{phrase}\""),
+            measure(|| {
+                let connection = books.store().connection();
+                let mut statement = connection
+                    .prepare_cached(
+                        "SELECT COUNT(*) FROM document_search WHERE document_search MATCH ?1",
+                    )
+                    .expect("statement");
+                let _: i64 = statement
+                    .query_row([&quoted], |row| row.get(0))
+                    .expect("phrase query");
+            }),
+        );
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::{Transaction, params, params_from_iter};
 use rust_decimal::Decimal;
@@ -120,8 +120,10 @@ pub struct StatusSums {
 
 /// Sums, per status, the invoices (and, under "issued", the credit notes) of
 /// `selection`, plus the overdue subset (due date before `today`). With no
-/// filter the sums come from the running sums `board_sums`, else from the
-/// covering indexes of `document_balances`.
+/// filter the sums come from the running sums `board_sums`, with only a
+/// period from the running sums per issue month `period_sums` (and the
+/// documents of a partial first or last month), else from the covering
+/// indexes of `document_balances`.
 pub fn board_sums(
     tx: &Transaction<'_>,
     selection: &Selection,
@@ -129,24 +131,62 @@ pub fn board_sums(
     currency: Currency,
 ) -> Result<Vec<(String, DocumentKind, StatusSums, StatusSums)>> {
     let today = Value::Text(today.to_string());
-    let (sql, values) = if selection.is_everything() {
+    let mut groups: BTreeMap<(String, String), RawSums> = BTreeMap::new();
+    if selection.is_everything() {
         // Rows without a due date store '' there, which the range leaves out.
-        (
+        add_raw_sums(
+            tx,
             "SELECT kind, status, SUM(documents), SUM(total_minor), SUM(due_minor), SUM(net_minor),
                     SUM(unconverted),
                     SUM(CASE WHEN due_date <> '' AND due_date < ?1 THEN documents END),
                     SUM(CASE WHEN due_date <> '' AND due_date < ?1 THEN total_minor END),
                     SUM(CASE WHEN due_date <> '' AND due_date < ?1 THEN due_minor END)
              FROM board_sums
-             GROUP BY kind, status"
-                .to_string(),
+             GROUP BY kind, status",
             vec![today],
-        )
+            &mut groups,
+        )?;
+    } else if selection.is_period_only() {
+        let split = PeriodSplit::new(selection.filter.from, selection.filter.to);
+        if let Some((first, last)) = split.whole_months {
+            add_raw_sums(
+                tx,
+                "SELECT kind, status, SUM(documents), SUM(total_minor), SUM(due_minor), SUM(net_minor),
+                        SUM(unconverted),
+                        SUM(CASE WHEN due_date <> '' AND due_date < ?1 THEN documents END),
+                        SUM(CASE WHEN due_date <> '' AND due_date < ?1 THEN total_minor END),
+                        SUM(CASE WHEN due_date <> '' AND due_date < ?1 THEN due_minor END)
+                 FROM period_sums
+                 WHERE month >= ?2 AND month <= ?3
+                 GROUP BY kind, status",
+                vec![today.clone(), Value::Text(first), Value::Text(last)],
+                &mut groups,
+            )?;
+        }
+        for (from, to) in split.partial_days {
+            add_raw_sums(
+                tx,
+                "SELECT b.kind, b.status, COUNT(*), SUM(b.total_minor), SUM(b.due_minor), SUM(b.net_minor),
+                        SUM(b.total_minor IS NULL),
+                        SUM(b.due_date < ?1), SUM(CASE WHEN b.due_date < ?1 THEN b.total_minor END),
+                        SUM(CASE WHEN b.due_date < ?1 THEN b.due_minor END)
+                 FROM document_balances b
+                 WHERE b.issue_date >= ?2 AND b.issue_date <= ?3
+                 GROUP BY b.kind, b.status",
+                vec![
+                    today.clone(),
+                    Value::Text(from.to_string()),
+                    Value::Text(to.to_string()),
+                ],
+                &mut groups,
+            )?;
+        }
     } else {
         let (conditions, mut values) = selection.conditions("b.", "document_id", false);
         values.insert(0, today);
-        (
-            format!(
+        add_raw_sums(
+            tx,
+            &format!(
                 "SELECT b.kind, b.status, COUNT(*), SUM(b.total_minor), SUM(b.due_minor), SUM(b.net_minor),
                         SUM(b.total_minor IS NULL),
                         SUM(b.due_date < ?1), SUM(CASE WHEN b.due_date < ?1 THEN b.total_minor END),
@@ -156,47 +196,157 @@ pub fn board_sums(
                  GROUP BY b.kind, b.status"
             ),
             values,
-        )
-    };
-    let mut statement = tx.prepare_cached(&sql)?;
-    let rows = statement.query_map(params_from_iter(values), |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, i64>(2)?,
-            row.get::<_, Option<i64>>(3)?,
-            row.get::<_, Option<i64>>(4)?,
-            row.get::<_, Option<i64>>(5)?,
-            row.get::<_, Option<i64>>(6)?,
-            (
-                row.get::<_, Option<i64>>(7)?,
-                row.get::<_, Option<i64>>(8)?,
-                row.get::<_, Option<i64>>(9)?,
-            ),
-        ))
-    })?;
+            &mut groups,
+        )?;
+    }
     let mut sums = Vec::new();
-    for row in rows {
-        let (kind, status, count, total, due, net, unconverted, (late, late_total, late_due)) =
-            row?;
+    for ((kind, status), raw) in groups {
         let kind = DocumentKind::parse(&kind).unwrap_or(DocumentKind::Invoice);
         let all = StatusSums {
-            count: count.max(0) as u64,
-            total: from_minor(total.unwrap_or(0), currency),
-            due: from_minor(due.unwrap_or(0), currency),
-            net: from_minor(net.unwrap_or(0), currency),
-            unconverted: unconverted.unwrap_or(0).max(0) as u64,
+            count: raw.count.max(0) as u64,
+            total: from_minor(raw.total, currency),
+            due: from_minor(raw.due, currency),
+            net: from_minor(raw.net, currency),
+            unconverted: raw.unconverted.max(0) as u64,
         };
         let overdue = StatusSums {
-            count: late.unwrap_or(0).max(0) as u64,
-            total: from_minor(late_total.unwrap_or(0), currency),
-            due: from_minor(late_due.unwrap_or(0), currency),
+            count: raw.overdue_count.max(0) as u64,
+            total: from_minor(raw.overdue_total, currency),
+            due: from_minor(raw.overdue_due, currency),
             net: Decimal::ZERO,
             unconverted: 0,
         };
         sums.push((status, kind, all, overdue));
     }
     Ok(sums)
+}
+
+/// Count and sums of one kind and status in minor units, with the overdue
+/// subset, as the board queries return them.
+#[derive(Debug, Default)]
+struct RawSums {
+    count: i64,
+    total: i64,
+    due: i64,
+    net: i64,
+    unconverted: i64,
+    overdue_count: i64,
+    overdue_total: i64,
+    overdue_due: i64,
+}
+
+/// Runs one board query, whose columns are kind, status, count, total, due,
+/// net, unconverted count and the overdue count, total and due, and adds
+/// its rows to `groups`.
+fn add_raw_sums(
+    tx: &Transaction<'_>,
+    sql: &str,
+    values: Vec<Value>,
+    groups: &mut BTreeMap<(String, String), RawSums>,
+) -> Result<()> {
+    let mut statement = tx.prepare_cached(sql)?;
+    let mut rows = statement.query(params_from_iter(values))?;
+    while let Some(row) = rows.next()? {
+        let number = |index: usize| -> rusqlite::Result<i64> {
+            Ok(row.get::<_, Option<i64>>(index)?.unwrap_or(0))
+        };
+        let raw = groups
+            .entry((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            .or_default();
+        raw.count += number(2)?;
+        raw.total += number(3)?;
+        raw.due += number(4)?;
+        raw.net += number(5)?;
+        raw.unconverted += number(6)?;
+        raw.overdue_count += number(7)?;
+        raw.overdue_total += number(8)?;
+        raw.overdue_due += number(9)?;
+    }
+    Ok(())
+}
+
+/// A period of issue dates cut into the whole months that `period_sums`
+/// sums and the days of a partial first or last month, which are read from
+/// the documents.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PeriodSplit {
+    /// First and last whole month, "YYYY-MM", when there is at least one.
+    pub whole_months: Option<(String, String)>,
+    /// Ranges of issue dates (both ends included) outside the whole months.
+    pub partial_days: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl PeriodSplit {
+    /// Cuts the period from `from` to `to`, both included. An open end
+    /// reaches every dated document on that side.
+    pub fn new(from: Option<NaiveDate>, to: Option<NaiveDate>) -> PeriodSplit {
+        let mut partial_days = Vec::new();
+        // Month numbers (year * 12 + month - 1) of the first and last whole
+        // months. The '' month of undated drafts sorts before every bound.
+        let mut first_whole = i64::MIN;
+        let mut last_whole = i64::MAX;
+        if let Some(from) = from {
+            first_whole = month_number(from);
+            if from.day() != 1 {
+                first_whole += 1;
+                let end = last_day_of_month(from);
+                partial_days.push((from, to.map_or(end, |to| to.min(end))));
+            }
+        }
+        if let Some(to) = to {
+            last_whole = month_number(to);
+            if to != last_day_of_month(to) {
+                last_whole -= 1;
+                let start = to.with_day(1).unwrap_or(to);
+                let start = from.map_or(start, |from| from.max(start));
+                // A period inside one month is already the first range.
+                let same_range = partial_days
+                    .first()
+                    .is_some_and(|&(first, _)| first == start);
+                if !same_range {
+                    partial_days.push((start, to));
+                }
+            }
+        }
+        partial_days.retain(|(first, last)| first <= last);
+        let whole_months = (first_whole <= last_whole).then(|| {
+            let first = if first_whole == i64::MIN {
+                "0000-01".to_string()
+            } else {
+                month_text(first_whole)
+            };
+            let last = if last_whole == i64::MAX {
+                "9999-12".to_string()
+            } else {
+                month_text(last_whole)
+            };
+            (first, last)
+        });
+        PeriodSplit {
+            whole_months,
+            partial_days,
+        }
+    }
+}
+
+fn month_number(date: NaiveDate) -> i64 {
+    i64::from(date.year()) * 12 + i64::from(date.month0())
+}
+
+fn month_text(number: i64) -> String {
+    format!(
+        "{:04}-{:02}",
+        number.div_euclid(12),
+        number.rem_euclid(12) + 1
+    )
+}
+
+fn last_day_of_month(date: NaiveDate) -> NaiveDate {
+    let first = date.with_day(1).unwrap_or(date);
+    first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|next| next.pred_opt())
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// Invoiced and collected amounts of one month, in the company currency.
@@ -377,9 +527,9 @@ pub fn fill_collected(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Compares the running sums (`board_sums`, `month_sums`) and the collected
-/// payments per month (`collected_months`) with a recomputation from
-/// `document_balances` and the payments. Returns one message per difference.
+/// Compares the running sums (`board_sums`, `period_sums`, `month_sums`) and
+/// the collected payments per month (`collected_months`) with a
+/// recomputation from `document_balances` and the payments. Returns one message per difference.
 pub fn check_sums(tx: &Transaction<'_>) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     let board_difference: i64 = tx.query_row(
@@ -400,6 +550,27 @@ pub fn check_sums(tx: &Transaction<'_>) -> Result<Vec<String>> {
         problems.push(format!(
             "the status board's running sums differ from the balance index in {board_difference} rows: \
              restore a backup, or report the fault"
+        ));
+    }
+    let period_difference: i64 = tx.query_row(
+        "WITH expected AS (
+             SELECT COALESCE(substr(issue_date, 1, 7), '') AS month, kind, status,
+                    COALESCE(due_date, '') AS due_date, COUNT(*) AS documents,
+                    SUM(total_minor IS NULL) AS unconverted, COALESCE(SUM(net_minor), 0) AS net_minor,
+                    COALESCE(SUM(total_minor), 0) AS total_minor, COALESCE(SUM(due_minor), 0) AS due_minor
+             FROM document_balances GROUP BY 1, 2, 3, 4),
+         stored AS (
+             SELECT month, kind, status, due_date, documents, unconverted, net_minor, total_minor, due_minor
+             FROM period_sums)
+         SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
+              + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))",
+        [],
+        |row| row.get(0),
+    )?;
+    if period_difference > 0 {
+        problems.push(format!(
+            "the status board's running sums per issue month differ from the balance index in \
+             {period_difference} rows: restore a backup, or report the fault"
         ));
     }
     let month_difference: i64 = tx.query_row(

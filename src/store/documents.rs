@@ -739,6 +739,15 @@ impl Selection {
             && self.filter.to.is_none()
     }
 
+    /// Returns whether the selection is a period (`from`, `to` or both) and
+    /// nothing else, in which case the running sums per issue month give its
+    /// board figures.
+    pub fn is_period_only(&self) -> bool {
+        !self.searched
+            && self.filter.customer_id.is_none()
+            && (self.filter.from.is_some() || self.filter.to.is_some())
+    }
+
     /// Builds the conditions (each starting with " AND ") that select these
     /// documents in a table whose columns `id_column`, `customer_id` and
     /// `issue_date` are prefixed by `alias`, with their parameters. The

@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_document_search.sql"),
     include_str!("migrations/0004_board_sums.sql"),
     include_str!("migrations/0005_imported_documents.sql"),
+    include_str!("migrations/0006_period_sums.sql"),
 ];
 
 /// Derived data that SQL alone cannot compute exactly (decimal amounts

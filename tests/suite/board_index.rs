@@ -349,6 +349,16 @@ fn slow_months(documents: &[&Slow]) -> BTreeMap<String, (Decimal, Decimal)> {
     months
 }
 
+fn first_of_month(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).expect("first of month")
+}
+
+/// The 14th of the month of `date`, so that a period starting or ending there
+/// covers only part of that month.
+fn mid_month(date: NaiveDate) -> NaiveDate {
+    date.with_day(14).expect("14th of month")
+}
+
 /// The filters the board offers: none, a customer, a period, a search by
 /// buyer name or by number, and a customer with a search.
 fn filters(documents: &[Slow], today: NaiveDate) -> Vec<ListFilter> {
@@ -358,6 +368,9 @@ fn filters(documents: &[Slow], today: NaiveDate) -> Vec<ListFilter> {
         .rev()
         .find_map(|document| document.number.clone())
         .unwrap_or_default();
+    let issue_dates = documents.iter().filter_map(|document| document.issue_date);
+    let first = issue_dates.clone().min().unwrap_or(today);
+    let last = issue_dates.max().unwrap_or(today);
     vec![
         ListFilter::default(),
         ListFilter {
@@ -367,6 +380,47 @@ fn filters(documents: &[Slow], today: NaiveDate) -> Vec<ListFilter> {
         ListFilter {
             from: Some(today - Days::new(150)),
             to: Some(today - Days::new(20)),
+            ..ListFilter::default()
+        },
+        // Whole months, a partial start with whole months after it, whole
+        // months before a partial end, both ends mid-month, one part of a
+        // month, open ends, and an empty reversed period.
+        ListFilter {
+            from: Some(first_of_month(first)),
+            to: Some(first_of_month(first + Days::new(40)) - Days::new(1)),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            from: Some(mid_month(first + Days::new(20))),
+            to: Some(first_of_month(last) - Days::new(1)),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            from: Some(first_of_month(first)),
+            to: Some(mid_month(last)),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            from: Some(mid_month(first)),
+            to: Some(mid_month(last) + Days::new(3)),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            from: Some(mid_month(first + Days::new(30))),
+            to: Some(mid_month(first + Days::new(30)) + Days::new(9)),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            from: Some(mid_month(first + Days::new(30))),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            to: Some(mid_month(first + Days::new(30))),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            from: Some(mid_month(last)),
+            to: Some(mid_month(first)),
             ..ListFilter::default()
         },
         ListFilter {
@@ -398,11 +452,15 @@ fn check_figures(books: &mut Books, context: &str) {
     let today = today();
     let documents = slow_documents(books, today);
     let long_ago = NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
+    let mut selected_by_periods = 0;
     for filter in filters(&documents, today) {
         let selected: Vec<&Slow> = documents
             .iter()
             .filter(|document| matches(document, &filter))
             .collect();
+        if filter.from.is_some() || filter.to.is_some() {
+            selected_by_periods += selected.len();
+        }
         let expected = slow_board(&selected);
         let board = books.board(&filter, today).expect("board");
         let label = format!("{context}, filter {filter:?}");
@@ -443,6 +501,12 @@ fn check_figures(books: &mut Books, context: &str) {
             .map(|month| (month.month.clone(), (month.invoiced, month.collected)))
             .collect();
         assert_eq!(months, slow_months(&selected), "months, {label}");
+    }
+    if documents.iter().any(|document| document.issued) {
+        assert!(
+            selected_by_periods > 0,
+            "no period selected a document, {context}"
+        );
     }
 }
 
@@ -507,6 +571,14 @@ fn verify_reports_tampered_sums() {
              WHERE month = (SELECT MAX(month) FROM month_sums)",
         ),
         (
+            "UPDATE period_sums SET due_minor = due_minor + 1
+             WHERE (month, kind, status, due_date) =
+                   (SELECT month, kind, status, due_date FROM period_sums WHERE month <> '' LIMIT 1)",
+            "UPDATE period_sums SET due_minor = due_minor - 1
+             WHERE (month, kind, status, due_date) =
+                   (SELECT month, kind, status, due_date FROM period_sums WHERE month <> '' LIMIT 1)",
+        ),
+        (
             "UPDATE collected_months SET collected_minor = collected_minor + 1
              WHERE (document_id, month) = (SELECT document_id, month FROM collected_months LIMIT 1)",
             "UPDATE collected_months SET collected_minor = collected_minor - 1
@@ -556,6 +628,10 @@ fn migration_fills_running_sums() {
         .execute_batch(
             "BEGIN;
              DROP TABLE imported_documents;
+             DROP TRIGGER period_sums_insert;
+             DROP TRIGGER period_sums_update;
+             DROP TRIGGER period_sums_delete;
+             DROP TABLE period_sums;
              DROP TRIGGER board_sums_insert;
              DROP TRIGGER board_sums_update;
              DROP TRIGGER board_sums_delete;
