@@ -142,8 +142,8 @@ mod tests {
     #[test]
     fn subset_reads_back_with_same_glyphs() {
         let face = Face::get(Weight::Regular).unwrap();
-        // "é", "Č" and "ő" are composite glyphs in DejaVu Sans, "Ж", "Ω" and
-        // "€" simple ones.
+        // DejaVu Sans draws some accented letters as composite glyphs, whose
+        // components the subset must add.
         let characters: BTreeSet<char> = "Aé Čő ЖΩ€1".chars().collect();
         let subset = face.subset(&characters).unwrap();
         let mut parsed = ParsedFont::from_bytes(&subset.original_bytes, 0, &mut Vec::new())

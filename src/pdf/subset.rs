@@ -18,8 +18,8 @@ const MORE_COMPONENTS: u16 = 0x0020;
 const WE_HAVE_AN_X_AND_Y_SCALE: u16 = 0x0040;
 const WE_HAVE_A_TWO_BY_TWO: u16 = 0x0080;
 
-/// Deepest nesting of composite glyphs followed; OpenType fonts rarely go
-/// beyond 2, and the bound stops a malformed font that refers to itself.
+/// Deepest nesting of composite glyphs followed. The bound stops a malformed
+/// font whose composite glyph refers to itself.
 const MAX_COMPONENT_DEPTH: usize = 8;
 
 /// The parsed tables of a glyf-based font that a subset copies from.
@@ -70,6 +70,7 @@ impl Outlines {
                 )
             })
         };
+
         let head = table(b"head")?;
         let hhea = table(b"hhea")?;
         let maxp = table(b"maxp")?;
@@ -88,11 +89,13 @@ impl Outlines {
             })
             .collect::<Option<Vec<u32>>>()
             .ok_or("'loca' is truncated")?;
+
         if offsets.windows(2).any(|pair| pair[0] > pair[1])
             || offsets.last().is_some_and(|end| *end as usize > glyf.len())
         {
             return Err("'loca' points outside 'glyf'".into());
         }
+
         let long_metrics = usize::from(read_u16(hhea, 34).ok_or("'hhea' is truncated")?);
         if long_metrics == 0 || long_metrics > glyph_count {
             return Err("'hhea' has an invalid numberOfHMetrics".into());
