@@ -1,16 +1,13 @@
 //! The fonts embedded in every PDF: DejaVu Sans regular and bold, shipped in
 //! the binary so that rendering never reads the system's fonts.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use allsorts::binary::read::ReadScope;
-use allsorts::font_data::FontData;
-use allsorts::subset::{CmapTarget, SubsetProfile, subset};
-use allsorts::tag;
-use printpdf::ParsedFont;
+use printpdf::{FontType, ParsedFont};
 
 use super::PdfError;
+use super::subset::Outlines;
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -25,8 +22,9 @@ pub enum Weight {
 /// A font file with its character map and advance widths, parsed once per
 /// process.
 pub struct Face {
-    bytes: &'static [u8],
     parsed: ParsedFont,
+    /// The outlines and metrics that subsets copy glyphs from.
+    outlines: Outlines,
     /// Advance width in font units of each Basic Multilingual Plane
     /// character, indexed by code point; `NO_GLYPH` where the font has none.
     advances: Vec<u16>,
@@ -45,6 +43,13 @@ impl Face {
         };
         cell.get_or_init(|| {
             let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())?;
+            let outlines = match Outlines::parse(bytes) {
+                Ok(outlines) => outlines,
+                Err(error) => {
+                    tracing::error!(%error, "the embedded DejaVu Sans font could not be parsed");
+                    return None;
+                }
+            };
             let mut advances = vec![NO_GLYPH; 0x10000];
             for (code_point, glyph) in &parsed.codepoint_to_glyph {
                 if let Some(slot) = advances.get_mut(*code_point as usize) {
@@ -52,8 +57,8 @@ impl Face {
                 }
             }
             Some(Face {
-                bytes,
                 parsed,
+                outlines,
                 advances,
             })
         })
@@ -92,42 +97,72 @@ impl Face {
     /// Builds a font that holds only the glyphs of `characters`, so that a
     /// one-page invoice embeds tens of kilobytes instead of the whole face.
     /// Every character must be covered (the caller checks with `covers`).
+    ///
+    /// The returned `ParsedFont` is filled in from the full face's metrics
+    /// and the subset's glyph ids, which spares parsing the subset again.
+    /// NOTE: this relies on printpdf's `ParsedFont` having public fields, as
+    /// it does when printpdf is built without its `text_layout` feature.
     pub fn subset(&self, characters: &BTreeSet<char>) -> Result<ParsedFont, PdfError> {
-        // Glyph 0 (.notdef) must stay first in any TrueType font.
-        let used: BTreeSet<u16> = characters
+        let glyphs: BTreeMap<char, u16> = characters
             .iter()
-            .filter_map(|character| self.parsed.lookup_glyph_index(*character as u32))
-            .filter(|glyph| *glyph != 0)
+            .filter_map(|character| {
+                let glyph = self.parsed.lookup_glyph_index(*character as u32)?;
+                Some((*character, glyph))
+            })
             .collect();
-        let glyphs: Vec<u16> = std::iter::once(0).chain(used).collect();
-        let font_error =
-            |error: String| PdfError::Font(format!("subsetting DejaVu Sans failed: {error}"));
-        let data = ReadScope::new(self.bytes)
-            .read::<FontData<'_>>()
-            .map_err(|error| font_error(error.to_string()))?;
-        let provider = data
-            .table_provider(0)
-            .map_err(|error| font_error(error.to_string()))?;
-        let bytes = subset(&provider, &glyphs, &profile(), CmapTarget::Unicode)
-            .map_err(|error| font_error(error.to_string()))?;
-        ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
-            .ok_or_else(|| font_error("the subset could not be read back".into()))
+        let (bytes, new_ids) = self.outlines.subset(&glyphs);
+        let codepoint_to_glyph = glyphs
+            .iter()
+            .filter_map(|(character, old)| Some((*character as u32, *new_ids.get(old)?)))
+            .collect();
+        let glyph_widths = new_ids
+            .iter()
+            .map(|(old, new)| (*new, self.outlines.advance(*old)))
+            .collect();
+        Ok(ParsedFont {
+            original_bytes: bytes,
+            font_index: 0,
+            font_name: None,
+            codepoint_to_glyph,
+            glyph_widths,
+            units_per_em: self.parsed.units_per_em,
+            font_metrics: self.parsed.font_metrics.clone(),
+            font_type: FontType::TrueType,
+            pdf_font_metrics: self.parsed.pdf_font_metrics.clone(),
+        })
     }
 }
 
-/// Tables kept in an embedded subset: the outlines, the metrics and the
-/// character map. The hinting programs (`cvt `, `fpgm`, `prep`) are left out
-/// because PDF viewers scale outlines themselves, which makes each PDF smaller
-/// and faster to compress.
-fn profile() -> SubsetProfile {
-    SubsetProfile::Custom(vec![
-        tag::CMAP,
-        tag::HEAD,
-        tag::HHEA,
-        tag::HMTX,
-        tag::MAXP,
-        tag::LOCA,
-        tag::GLYF,
-        tag::OS_2,
-    ])
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads a subset back with printpdf's own TrueType parser, which checks
+    /// the table directory, `cmap`, `hmtx` and the glyph count.
+    #[test]
+    fn subset_reads_back_with_same_glyphs() {
+        let face = Face::get(Weight::Regular).unwrap();
+        // DejaVu Sans draws some accented letters as composite glyphs, whose
+        // components the subset must add.
+        let characters: BTreeSet<char> = "Aé Čő ЖΩ€1".chars().collect();
+        let subset = face.subset(&characters).unwrap();
+        let mut parsed = ParsedFont::from_bytes(&subset.original_bytes, 0, &mut Vec::new())
+            .expect("the subset parses");
+        // The final segment of a format 4 `cmap` maps U+FFFF to glyph 0.
+        assert_eq!(parsed.codepoint_to_glyph.remove(&0xFFFF), Some(0));
+        assert_eq!(parsed.codepoint_to_glyph, subset.codepoint_to_glyph);
+        for character in &characters {
+            let glyph = parsed.lookup_glyph_index(*character as u32).unwrap();
+            assert_eq!(
+                parsed.get_glyph_width(glyph),
+                face.advance(*character),
+                "advance of {character:?}"
+            );
+        }
+        assert!(
+            parsed.glyph_widths.len() > characters.len() + 1,
+            "no component glyph was added"
+        );
+        assert_eq!(parsed.glyph_widths, subset.glyph_widths);
+    }
 }

@@ -11,6 +11,7 @@ mod content;
 mod fonts;
 mod labels;
 mod layout;
+mod subset;
 
 use serde::{Deserialize, Serialize};
 
