@@ -129,9 +129,9 @@ pub fn check(
             "the seller's RCS or RM registration is missing".to_string(),
         );
     }
-    // Code de commerce L441-10: the rate may not be lower than three times
-    // the legal interest rate, which changes every half-year; a zero or
-    // negative rate is below it whatever the period.
+    // Code de commerce L441-10 sets the floor at three times the legal
+    // interest rate. That rate changes every half-year, so only a rate of
+    // zero or below is refused here: it is under the floor in any period.
     if french_seller && company.late_penalty_rate <= rust_decimal::Decimal::ZERO {
         add(
             Blocking,
