@@ -657,11 +657,11 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("\"{trimmed}\" is not a date: write it as 2026-03-02 or 02/03/2026"))
 }
 
-/// Writes payment terms in the notation of the `payment_terms` column: `net:30`
-/// (30 days net, `net:0` on receipt), `end_of_month:1` (end of the month
-/// after the invoice month), `days_then_end_of_month:45` (add 45 days, then
-/// go to the end of that month), `end_of_month_then_days:45` (go to the end
-/// of the invoice month, then add 45 days).
+/// Writes payment terms in the notation of the `payment_terms` column.
+/// `net:30` is 30 days net, and `net:0` is payment on receipt.
+/// `end_of_month:1` is the end of the month after the invoice month.
+/// `days_then_end_of_month:45` adds 45 days, then goes to the end of that month.
+/// `end_of_month_then_days:45` goes to the end of the invoice month, then adds 45 days.
 pub fn terms_text(terms: PaymentTerms) -> String {
     match terms {
         PaymentTerms::Net { days } => format!("net:{days}"),

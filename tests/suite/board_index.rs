@@ -353,14 +353,14 @@ fn first_of_month(date: NaiveDate) -> NaiveDate {
     date.with_day(1).expect("first of month")
 }
 
-/// The 14th of the month of `date`, so that a period starting or ending there
-/// covers only part of that month.
+/// Returns the 14th of the month of `date`, so that a period starting or
+/// ending there covers only part of that month.
 fn mid_month(date: NaiveDate) -> NaiveDate {
     date.with_day(14).expect("14th of month")
 }
 
-/// The filters the board offers: none, a customer, a period, a search by
-/// buyer name or by number, and a customer with a search.
+/// Lists the filters the board offers: none, a customer, a period, a search
+/// by buyer name or by number, and a customer with a search.
 fn filters(documents: &[Slow], today: NaiveDate) -> Vec<ListFilter> {
     let customer = documents.iter().find_map(|document| document.customer_id);
     let number = documents

@@ -350,6 +350,7 @@ fn document_rows_agree_and_name_customers() {
                1;Known SARL;03/03/2026;Two;1;10,00;20\n\
                2;Unknown SA;02/03/2026;Three;1;10,00;20\n\
                3;Known SARL;02/03/2026;Four;1;10,00;5,5\n";
+
     let analysis = analyse(
         &mut books,
         ImportKind::Documents,
@@ -363,6 +364,7 @@ fn document_rows_agree_and_name_customers() {
     assert_eq!(analysis.errors[1].line, 4);
     assert!(analysis.errors[1].reason.contains("Unknown SA"));
     assert_eq!(analysis.records.len(), 1);
+
     let report = commit(&mut books, &analysis, true).unwrap();
     // Document 1 is left out whole, with its two rows, and so is document 2.
     assert_eq!(report.skipped_rows, 3);

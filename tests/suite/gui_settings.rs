@@ -467,8 +467,8 @@ fn settings_smtp_password_never_in_database() {
     assert_eq!(saved.username, "settings-user");
     assert_eq!(saved.security, Security::None);
     assert_eq!(harness.settings().smtp_form().password, "");
-    // Where the keyring fails (no D-Bus session), the screen says where the
-    // password went.
+    // Where the keyring fails (no D-Bus session), the screen shows where the
+    // password is kept.
     if let Some(warning) = harness.settings().keyring_warning() {
         assert!(
             warning.contains("kept in memory until Facturier closes"),

@@ -498,7 +498,7 @@ impl Settings {
         Action::Run(Request::SaveTemplate(Box::new(template)))
     }
 
-    /// Counts a template edit and asks for the preview after the pause.
+    /// Counts a template edit and requests the preview after the pause.
     fn template_edited(&mut self) -> Action {
         self.template_notice = None;
         self.template_edited_keeping_notice()
