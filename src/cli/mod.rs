@@ -231,7 +231,8 @@ pub struct FilterArgs {
     /// Issued on or before this date (YYYY-MM-DD).
     #[arg(long)]
     to: Option<NaiveDate>,
-    /// Part of the number or of the customer's name.
+    /// Part of the customer's name, or of the number (three characters or
+    /// more).
     #[arg(long, default_value = "")]
     search: String,
 }

@@ -9,7 +9,7 @@ use rusqlite::{Transaction, params, params_from_iter};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::documents::Selection;
+use super::documents::{NameMatch, Selection, Table};
 use super::{Result, StoreError, date_from, decimal_from};
 use crate::document::{DocumentId, DocumentKind, InvoiceStatus};
 use crate::money::Currency;
@@ -54,11 +54,13 @@ pub fn store(tx: &Transaction<'_>, balance: &Balance, currency: Currency) -> Res
     let minor = |amount: Option<Decimal>| amount.and_then(|amount| to_minor(amount, currency));
     tx.execute(
         "INSERT INTO document_balances (document_id, kind, status, customer_id, issue_date, due_date, net_minor,
-             total_minor, due_minor)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             total_minor, due_minor, buyer_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+             COALESCE((SELECT json_extract(buyer, '$.name') FROM documents WHERE id = ?1), ''))
          ON CONFLICT (document_id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
              customer_id = excluded.customer_id, issue_date = excluded.issue_date, due_date = excluded.due_date,
-             net_minor = excluded.net_minor, total_minor = excluded.total_minor, due_minor = excluded.due_minor",
+             net_minor = excluded.net_minor, total_minor = excluded.total_minor, due_minor = excluded.due_minor,
+             buyer_name = excluded.buyer_name",
         params![
             balance.document_id,
             balance.kind.as_str(),
@@ -123,14 +125,56 @@ pub struct StatusSums {
 /// filter the sums come from the running sums `board_sums`, with only a
 /// period from the running sums per issue month `period_sums` (and the
 /// documents of a partial first or last month), else from the covering
-/// indexes of `document_balances`.
+/// indexes of `document_balances`. When a search kept the names that lack
+/// its text, the sums are those of the filter without the search less those
+/// of the documents it leaves out.
 pub fn board_sums(
     tx: &Transaction<'_>,
     selection: &Selection,
     today: NaiveDate,
     currency: Currency,
 ) -> Result<Vec<(String, DocumentKind, StatusSums, StatusSums)>> {
-    let today = Value::Text(today.to_string());
+    let groups = raw_board_sums(tx, selection, &Value::Text(today.to_string()))?;
+    let mut sums = Vec::new();
+    for ((kind, status), raw) in groups {
+        if raw.is_empty() {
+            continue;
+        }
+        let kind = DocumentKind::parse(&kind).unwrap_or(DocumentKind::Invoice);
+        let all = StatusSums {
+            count: raw.count.max(0) as u64,
+            total: from_minor(raw.total, currency),
+            due: from_minor(raw.due, currency),
+            net: from_minor(raw.net, currency),
+            unconverted: raw.unconverted.max(0) as u64,
+        };
+        let overdue = StatusSums {
+            count: raw.overdue_count.max(0) as u64,
+            total: from_minor(raw.overdue_total, currency),
+            due: from_minor(raw.overdue_due, currency),
+            net: Decimal::ZERO,
+            unconverted: 0,
+        };
+        sums.push((status, kind, all, overdue));
+    }
+    Ok(sums)
+}
+
+/// Computes the sums of `board_sums` per kind and status, in minor units.
+fn raw_board_sums(
+    tx: &Transaction<'_>,
+    selection: &Selection,
+    today: &Value,
+) -> Result<BTreeMap<(String, String), RawSums>> {
+    if let Some((conditions, values)) = selection.left_out_conditions(Table::Balances, false) {
+        let mut groups = raw_board_sums(tx, &selection.unsearched(), today)?;
+        let mut left_out = BTreeMap::new();
+        add_selected_sums(tx, &conditions, values, today, &mut left_out)?;
+        for (key, raw) in left_out {
+            groups.entry(key).or_default().subtract(&raw);
+        }
+        return Ok(groups);
+    }
     let mut groups: BTreeMap<(String, String), RawSums> = BTreeMap::new();
     if selection.is_everything() {
         // Rows without a due date store '' there, which the range leaves out.
@@ -143,7 +187,7 @@ pub fn board_sums(
                     SUM(CASE WHEN due_date <> '' AND due_date < ?1 THEN due_minor END)
              FROM board_sums
              GROUP BY kind, status",
-            vec![today],
+            vec![today.clone()],
             &mut groups,
         )?;
     } else if selection.is_period_only() {
@@ -182,43 +226,38 @@ pub fn board_sums(
             )?;
         }
     } else {
-        let (conditions, mut values) = selection.conditions("b.", "document_id", false);
-        values.insert(0, today);
-        add_raw_sums(
-            tx,
-            &format!(
-                "SELECT b.kind, b.status, COUNT(*), SUM(b.total_minor), SUM(b.due_minor), SUM(b.net_minor),
-                        SUM(b.total_minor IS NULL),
-                        SUM(b.due_date < ?1), SUM(CASE WHEN b.due_date < ?1 THEN b.total_minor END),
-                        SUM(CASE WHEN b.due_date < ?1 THEN b.due_minor END)
-                 FROM document_balances b
-                 WHERE 1{conditions}
-                 GROUP BY b.kind, b.status"
-            ),
-            values,
-            &mut groups,
-        )?;
+        let (conditions, values) = selection.conditions(Table::Balances, false);
+        add_selected_sums(tx, &conditions, values, today, &mut groups)?;
     }
-    let mut sums = Vec::new();
-    for ((kind, status), raw) in groups {
-        let kind = DocumentKind::parse(&kind).unwrap_or(DocumentKind::Invoice);
-        let all = StatusSums {
-            count: raw.count.max(0) as u64,
-            total: from_minor(raw.total, currency),
-            due: from_minor(raw.due, currency),
-            net: from_minor(raw.net, currency),
-            unconverted: raw.unconverted.max(0) as u64,
-        };
-        let overdue = StatusSums {
-            count: raw.overdue_count.max(0) as u64,
-            total: from_minor(raw.overdue_total, currency),
-            due: from_minor(raw.overdue_due, currency),
-            net: Decimal::ZERO,
-            unconverted: 0,
-        };
-        sums.push((status, kind, all, overdue));
-    }
-    Ok(sums)
+    Ok(groups)
+}
+
+/// Adds to `groups` the sums of the balance rows that `conditions` select.
+/// The query groups by buyer name too, because that is the order of the
+/// index by name, so a search never sorts its rows. `add_raw_sums` adds the
+/// names' groups up.
+fn add_selected_sums(
+    tx: &Transaction<'_>,
+    conditions: &str,
+    mut values: Vec<Value>,
+    today: &Value,
+    groups: &mut BTreeMap<(String, String), RawSums>,
+) -> Result<()> {
+    values.insert(0, today.clone());
+    add_raw_sums(
+        tx,
+        &format!(
+            "SELECT b.kind, b.status, COUNT(*), SUM(b.total_minor), SUM(b.due_minor), SUM(b.net_minor),
+                    SUM(b.total_minor IS NULL),
+                    SUM(b.due_date < ?1), SUM(CASE WHEN b.due_date < ?1 THEN b.total_minor END),
+                    SUM(CASE WHEN b.due_date < ?1 THEN b.due_minor END)
+             FROM document_balances b
+             WHERE 1{conditions}
+             GROUP BY b.buyer_name, b.kind, b.status"
+        ),
+        values,
+        groups,
+    )
 }
 
 /// Count and sums of one kind and status in minor units, with the overdue
@@ -233,6 +272,23 @@ struct RawSums {
     overdue_count: i64,
     overdue_total: i64,
     overdue_due: i64,
+}
+
+impl RawSums {
+    fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn subtract(&mut self, other: &RawSums) {
+        self.count -= other.count;
+        self.total -= other.total;
+        self.due -= other.due;
+        self.net -= other.net;
+        self.unconverted -= other.unconverted;
+        self.overdue_count -= other.overdue_count;
+        self.overdue_total -= other.overdue_total;
+        self.overdue_due -= other.overdue_due;
+    }
 }
 
 /// Runs one board query, whose columns are kind, status, count, total, due,
@@ -364,16 +420,77 @@ pub struct MonthSums {
 /// Sums, per month from `from` on, the invoiced totals of the issued
 /// documents of `selection` (credit notes deducted) and the payments received
 /// on them. `selection.filter.kind` is ignored, because credit notes always
-/// count. Without a filter the sums come from the running sums `month_sums`.
+/// count. Without a filter the sums come from the running sums `month_sums`,
+/// with only a period from `period_sums` and `collected_sums` (and the
+/// documents of a partial first or last month).
 pub fn monthly_sums(
     tx: &Transaction<'_>,
     selection: &Selection,
     from: NaiveDate,
     currency: Currency,
 ) -> Result<Vec<MonthSums>> {
+    let months = raw_monthly_sums(tx, selection, from)?;
+    Ok(months
+        .into_iter()
+        .filter(|(_, (invoiced, collected))| *invoiced != 0 || *collected != 0)
+        .map(|(month, (invoiced, collected))| MonthSums {
+            month,
+            invoiced: from_minor(invoiced, currency),
+            collected: from_minor(collected, currency),
+        })
+        .collect())
+}
+
+/// Invoiced and collected minor units per "YYYY-MM".
+type RawMonths = BTreeMap<String, (i64, i64)>;
+
+fn raw_monthly_sums(
+    tx: &Transaction<'_>,
+    selection: &Selection,
+    from: NaiveDate,
+) -> Result<RawMonths> {
     let first_month = from.format("%Y-%m").to_string();
-    let mut months: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    if selection.is_everything() {
+    let mut months = RawMonths::new();
+    if let Some((names, chosen)) = selection.names_only() {
+        let sign = match names {
+            NameMatch::Containing => 1,
+            NameMatch::Lacking => {
+                months = raw_monthly_sums(tx, &selection.unsearched(), from)?;
+                -1
+            }
+        };
+        if chosen.is_empty() {
+            return Ok(months);
+        }
+        let marks = vec!["?"; chosen.len()].join(", ");
+        let mut values: Vec<Value> = chosen
+            .iter()
+            .map(|name| Value::Text(name.clone()))
+            .collect();
+        values.push(Value::Text(first_month));
+        let mut statement = tx.prepare_cached(&format!(
+            "SELECT month, SUM(invoiced_minor), SUM(collected_minor) FROM name_months
+             WHERE buyer_name IN ({marks}) AND month >= ?
+             GROUP BY month"
+        ))?;
+        let rows = statement.query_map(params_from_iter(values), |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (month, invoiced, collected) = row?;
+            let entry = months.entry(month).or_default();
+            entry.0 += sign * invoiced;
+            entry.1 += sign * collected;
+        }
+    } else if let Some((conditions, values)) = selection.left_out_conditions(Table::Balances, false)
+    {
+        months = raw_monthly_sums(tx, &selection.unsearched(), from)?;
+        add_selected_months(tx, &conditions, values, from, -1, &mut months)?;
+    } else if selection.is_everything() {
         let mut statement = tx.prepare_cached(
             "SELECT month, invoiced_minor, collected_minor FROM month_sums WHERE month >= ?1",
         )?;
@@ -384,33 +501,116 @@ pub fn monthly_sums(
             let (month, invoiced, collected) = row?;
             months.insert(month, (invoiced, collected));
         }
+    } else if selection.is_period_only() {
+        add_period_months(tx, selection, from, &mut months)?;
     } else {
-        let (conditions, values) = selection.conditions("b.", "document_id", false);
-        let mut invoiced_values = vec![Value::Text(from.to_string())];
-        invoiced_values.extend(values.iter().cloned());
-        let mut statement = tx.prepare_cached(&format!(
-            "SELECT substr(b.issue_date, 1, 7),
-                    SUM(CASE b.kind WHEN 'credit_note' THEN -b.total_minor ELSE b.total_minor END)
-             FROM document_balances b
-             WHERE b.status <> 'draft' AND b.issue_date >= ? AND b.total_minor IS NOT NULL{conditions}
-             GROUP BY 1"
-        ))?;
-        let rows = statement.query_map(params_from_iter(invoiced_values), |row| {
+        let (conditions, values) = selection.conditions(Table::Balances, false);
+        add_selected_months(tx, &conditions, values, from, 1, &mut months)?;
+    }
+    Ok(months)
+}
+
+/// Adds `sign` times the invoiced and collected sums of the balance rows
+/// that `conditions` select to `months`.
+fn add_selected_months(
+    tx: &Transaction<'_>,
+    conditions: &str,
+    values: Vec<Value>,
+    from: NaiveDate,
+    sign: i64,
+    months: &mut RawMonths,
+) -> Result<()> {
+    let first_month = from.format("%Y-%m").to_string();
+    let mut invoiced_values = vec![Value::Text(from.to_string())];
+    invoiced_values.extend(values.iter().cloned());
+    let mut statement = tx.prepare_cached(&format!(
+        "SELECT substr(b.issue_date, 1, 7),
+                SUM(CASE b.kind WHEN 'credit_note' THEN -b.total_minor ELSE b.total_minor END)
+         FROM document_balances b
+         WHERE b.status <> 'draft' AND b.issue_date >= ? AND b.total_minor IS NOT NULL{conditions}
+         GROUP BY 1"
+    ))?;
+    let rows = statement.query_map(params_from_iter(invoiced_values), |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?))
+    })?;
+    for row in rows {
+        let (month, invoiced) = row?;
+        months.entry(month).or_default().0 += sign * invoiced.unwrap_or(0);
+    }
+
+    let mut collected_values = vec![Value::Text(first_month)];
+    collected_values.extend(values);
+    let mut statement = tx.prepare_cached(&format!(
+        "SELECT c.month, SUM(c.collected_minor)
+         FROM collected_months c JOIN document_balances b ON b.document_id = c.document_id
+         WHERE c.month >= ?{conditions}
+         GROUP BY 1"
+    ))?;
+    let rows = statement.query_map(params_from_iter(collected_values), |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?))
+    })?;
+    for row in rows {
+        let (month, collected) = row?;
+        months.entry(month).or_default().1 += sign * collected.unwrap_or(0);
+    }
+    Ok(())
+}
+
+/// Adds the chart of a period alone: the whole months of invoices from
+/// `period_sums` and of payments (by the issue month of their invoice) from
+/// `collected_sums`, and the documents of a partial first or last month one
+/// by one. Invoices count from `from` on; payments count from `from`'s month
+/// on, whenever their invoice was issued in the period.
+fn add_period_months(
+    tx: &Transaction<'_>,
+    selection: &Selection,
+    from: NaiveDate,
+    months: &mut RawMonths,
+) -> Result<()> {
+    let first_month = from.format("%Y-%m").to_string();
+    let period_from = selection.filter.from;
+    let invoiced_from = Some(period_from.map_or(from, |start| start.max(from)));
+    let invoiced = PeriodSplit::new(invoiced_from, selection.filter.to);
+    if let Some((first, last)) = invoiced.whole_months {
+        let mut statement = tx.prepare_cached(
+            "SELECT month, SUM(CASE kind WHEN 'credit_note' THEN -total_minor ELSE total_minor END)
+             FROM period_sums
+             WHERE status <> 'draft' AND month >= ?1 AND month <= ?2
+             GROUP BY 1",
+        )?;
+        let rows = statement.query_map([first, last], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?))
         })?;
         for row in rows {
             let (month, invoiced) = row?;
             months.entry(month).or_default().0 += invoiced.unwrap_or(0);
         }
-        let mut collected_values = vec![Value::Text(first_month)];
-        collected_values.extend(values);
-        let mut statement = tx.prepare_cached(&format!(
-            "SELECT c.month, SUM(c.collected_minor)
-             FROM collected_months c JOIN document_balances b ON b.document_id = c.document_id
-             WHERE c.month >= ?{conditions}
-             GROUP BY 1"
-        ))?;
-        let rows = statement.query_map(params_from_iter(collected_values), |row| {
+    }
+    for (start, end) in invoiced.partial_days {
+        let mut statement = tx.prepare_cached(
+            "SELECT substr(b.issue_date, 1, 7),
+                    SUM(CASE b.kind WHEN 'credit_note' THEN -b.total_minor ELSE b.total_minor END)
+             FROM document_balances b
+             WHERE b.status <> 'draft' AND b.total_minor IS NOT NULL
+               AND b.issue_date >= ?1 AND b.issue_date <= ?2
+             GROUP BY 1",
+        )?;
+        let rows = statement.query_map([start.to_string(), end.to_string()], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?))
+        })?;
+        for row in rows {
+            let (month, invoiced) = row?;
+            months.entry(month).or_default().0 += invoiced.unwrap_or(0);
+        }
+    }
+    let collected = PeriodSplit::new(period_from, selection.filter.to);
+    if let Some((first, last)) = collected.whole_months {
+        let mut statement = tx.prepare_cached(
+            "SELECT month, SUM(collected_minor) FROM collected_sums
+             WHERE issue_month >= ?1 AND issue_month <= ?2 AND month >= ?3
+             GROUP BY 1",
+        )?;
+        let rows = statement.query_map([first, last, first_month.clone()], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?))
         })?;
         for row in rows {
@@ -418,14 +618,23 @@ pub fn monthly_sums(
             months.entry(month).or_default().1 += collected.unwrap_or(0);
         }
     }
-    Ok(months
-        .into_iter()
-        .map(|(month, (invoiced, collected))| MonthSums {
-            month,
-            invoiced: from_minor(invoiced, currency),
-            collected: from_minor(collected, currency),
-        })
-        .collect())
+    for (start, end) in collected.partial_days {
+        let mut statement = tx.prepare_cached(
+            "SELECT c.month, SUM(c.collected_minor)
+             FROM document_balances b JOIN collected_months c ON c.document_id = b.document_id
+             WHERE b.issue_date >= ?1 AND b.issue_date <= ?2 AND c.month >= ?3
+             GROUP BY 1",
+        )?;
+        let rows = statement.query_map(
+            [start.to_string(), end.to_string(), first_month.clone()],
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?)),
+        )?;
+        for row in rows {
+            let (month, collected) = row?;
+            months.entry(month).or_default().1 += collected.unwrap_or(0);
+        }
+    }
+    Ok(())
 }
 
 /// Rewrites the `collected_months` rows of one document from its payments.
@@ -602,6 +811,86 @@ pub fn check_sums(tx: &Transaction<'_>) -> Result<Vec<String>> {
         problems.push(format!(
             "the chart's monthly sums differ from the documents and payments in \
              {month_difference} months: restore a backup, or report the fault"
+        ));
+    }
+    let collected_difference: i64 = tx.query_row(
+        "WITH expected AS (
+             SELECT COALESCE(substr(b.issue_date, 1, 7), '') AS issue_month, c.month AS month,
+                    SUM(c.collected_minor) AS minor
+             FROM collected_months c JOIN document_balances b ON b.document_id = c.document_id
+             WHERE c.collected_minor IS NOT NULL
+             GROUP BY 1, 2),
+         stored AS (SELECT issue_month, month, collected_minor AS minor FROM collected_sums)
+         SELECT (SELECT COUNT(*) FROM (
+                     SELECT * FROM expected WHERE minor <> 0 EXCEPT SELECT * FROM stored))
+              + (SELECT COUNT(*) FROM (
+                     SELECT * FROM stored WHERE minor <> 0 EXCEPT SELECT * FROM expected))",
+        [],
+        |row| row.get(0),
+    )?;
+    if collected_difference > 0 {
+        problems.push(format!(
+            "the chart's payments per issue month differ from the payments in \
+             {collected_difference} rows: restore a backup, or report the fault"
+        ));
+    }
+    let name_months_difference: i64 = tx.query_row(
+        "WITH expected AS (
+             SELECT buyer_name, month, SUM(invoiced) AS invoiced, SUM(collected) AS collected FROM (
+                 SELECT buyer_name, substr(issue_date, 1, 7) AS month,
+                        CASE kind WHEN 'credit_note' THEN -total_minor ELSE total_minor END AS invoiced,
+                        0 AS collected
+                 FROM document_balances
+                 WHERE status <> 'draft' AND issue_date IS NOT NULL AND total_minor IS NOT NULL
+                 UNION ALL
+                 SELECT b.buyer_name, c.month, 0, c.collected_minor
+                 FROM collected_months c JOIN document_balances b ON b.document_id = c.document_id
+                 WHERE c.collected_minor IS NOT NULL)
+             GROUP BY 1, 2),
+         stored AS (SELECT buyer_name, month, invoiced_minor, collected_minor FROM name_months)
+         SELECT (SELECT COUNT(*) FROM (
+                     SELECT * FROM expected WHERE invoiced <> 0 OR collected <> 0
+                     EXCEPT SELECT * FROM stored))
+              + (SELECT COUNT(*) FROM (
+                     SELECT * FROM stored WHERE invoiced_minor <> 0 OR collected_minor <> 0
+                     EXCEPT SELECT * FROM expected))",
+        [],
+        |row| row.get(0),
+    )?;
+    if name_months_difference > 0 {
+        problems.push(format!(
+            "the chart's sums per buyer name differ from the documents and payments in \
+             {name_months_difference} rows: restore a backup, or report the fault"
+        ));
+    }
+    // The search reads buyer names from the balance rows and the list of
+    // names, and numbers from their own index.
+    let names_difference: i64 = tx.query_row(
+        "SELECT (SELECT COUNT(*) FROM document_balances b JOIN documents d ON d.id = b.document_id
+                 WHERE b.buyer_name <> COALESCE(json_extract(d.buyer, '$.name'), ''))
+              + (SELECT COUNT(*) FROM documents
+                 WHERE COALESCE(json_extract(buyer, '$.name'), '') NOT IN (SELECT name FROM buyer_names))",
+        [],
+        |row| row.get(0),
+    )?;
+    if names_difference > 0 {
+        problems.push(format!(
+            "the search's buyer names differ from the documents in {names_difference} rows: \
+             restore a backup, or report the fault"
+        ));
+    }
+    let numbers_difference: i64 = tx.query_row(
+        "WITH expected AS (SELECT id, number FROM documents WHERE number IS NOT NULL),
+         stored AS (SELECT rowid AS id, number FROM number_search)
+         SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
+              + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))",
+        [],
+        |row| row.get(0),
+    )?;
+    if numbers_difference > 0 {
+        problems.push(format!(
+            "the search index of document numbers differs from the documents in \
+             {numbers_difference} rows: restore a backup, or report the fault"
         ));
     }
     let currency = company_currency(tx)?;

@@ -679,61 +679,229 @@ pub struct ListFilter {
     pub search: String,
 }
 
+/// The table that a selection's conditions apply to: `documents`, or
+/// `document_balances` under the alias `b`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Documents,
+    Balances,
+}
+
+impl Table {
+    fn column(self, column: &str) -> String {
+        match self {
+            Table::Documents => column.to_string(),
+            Table::Balances => format!("b.{column}"),
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Table::Documents => "id",
+            Table::Balances => "b.document_id",
+        }
+    }
+
+    /// The buyer name ('' for none), as its index on the table spells it.
+    fn buyer_name(self) -> &'static str {
+        match self {
+            Table::Documents => "COALESCE(json_extract(buyer, '$.name'), '')",
+            Table::Balances => "b.buyer_name",
+        }
+    }
+}
+
+/// Which buyer names a search left in `temp.search_names`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameMatch {
+    /// The names that contain the text.
+    Containing,
+    /// The names that do not contain it, because most names do: the
+    /// selection is then every document less those of these names, which
+    /// reads fewer rows.
+    Lacking,
+}
+
+/// A search as run: the names chosen, and the ids found by number in the
+/// temporary table `search_matches`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Search {
+    names: NameMatch,
+    /// The buyer names chosen, bound one by one in the queries: SQLite then
+    /// reads each name's rows through the name indexes.
+    chosen: Vec<String>,
+    /// Documents whose number contains the text, kept in
+    /// `temp.search_matches`.
+    by_number: usize,
+}
+
+impl Search {
+    /// "(?, ?, ...)" with one parameter per chosen name.
+    pub fn name_list(&self, values: &mut Vec<rusqlite::types::Value>) -> String {
+        let marks = vec!["?"; self.chosen.len()].join(", ");
+        values.extend(
+            self.chosen
+                .iter()
+                .map(|name| rusqlite::types::Value::Text(name.clone())),
+        );
+        format!("({marks})")
+    }
+
+    /// Builds the condition that selects the documents found, adding its
+    /// parameters to `values`.
+    fn condition(
+        &self,
+        table: Table,
+        walk: bool,
+        values: &mut Vec<rusqlite::types::Value>,
+    ) -> String {
+        // A unary plus keeps SQLite from choosing the indexes on the name or
+        // the id when a page is read by walking the list order instead.
+        let plus = if walk { "+" } else { "" };
+        let operator = match self.names {
+            NameMatch::Containing => "IN",
+            NameMatch::Lacking => "NOT IN",
+        };
+        let by_number = format!(
+            "{plus}{} IN (SELECT id FROM temp.search_matches)",
+            table.id()
+        );
+        // An empty list of names would keep SQLite from reading the ids
+        // found by number through their index.
+        match (self.chosen.is_empty(), self.names, self.by_number) {
+            (true, NameMatch::Containing, 0) => " AND 0".to_string(),
+            (true, NameMatch::Containing, _) => format!(" AND {by_number}"),
+            (true, NameMatch::Lacking, _) => String::new(),
+            (false, _, 0) => format!(
+                " AND {plus}{} {operator} {}",
+                table.buyer_name(),
+                self.name_list(values)
+            ),
+            (false, _, _) => format!(
+                " AND ({plus}{} {operator} {} OR {by_number})",
+                table.buyer_name(),
+                self.name_list(values)
+            ),
+        }
+    }
+
+    /// With `NameMatch::Lacking`, the condition that selects the documents
+    /// the search leaves out: those of the names kept, unless found by
+    /// number.
+    fn left_out(&self, table: Table, values: &mut Vec<rusqlite::types::Value>) -> Option<String> {
+        if self.names != NameMatch::Lacking {
+            return None;
+        }
+        if self.chosen.is_empty() {
+            return Some(" AND 0".to_string());
+        }
+        let mut sql = format!(" AND {} IN {}", table.buyer_name(), self.name_list(values));
+        if self.by_number > 0 {
+            sql.push_str(&format!(
+                " AND {} NOT IN (SELECT id FROM temp.search_matches)",
+                table.id()
+            ));
+        }
+        Some(sql)
+    }
+}
+
 /// The documents a `ListFilter` selects, for the queries of one read
-/// transaction. A search is run once against the full-text index
-/// `document_search` and its matching ids kept in the temporary table
-/// `search_matches`, which every query of the selection then joins by id.
+/// transaction. A search runs once: the buyer names are matched here against
+/// the short list `buyer_names`, and the numbers through the trigram index
+/// `number_search`. The queries of the selection bind the chosen names and
+/// read the ids found by number from the temporary table `search_matches`.
 #[derive(Debug, Clone)]
 pub struct Selection {
     pub filter: ListFilter,
-    searched: bool,
+    search: Option<Search>,
 }
 
 impl Selection {
     /// Selects what `filter` matches, running its search (if any) now.
+    ///
+    /// The search ignores case. A text matches a document whose buyer name
+    /// contains it, or, from three characters on, whose number contains it.
     pub fn new(tx: &Transaction<'_>, filter: &ListFilter) -> Result<Selection> {
-        let search = filter.search.trim();
-        let searched = !search.is_empty();
-        if searched {
-            // The table lives in the connection's temporary database, so
-            // filling it takes no lock on the books, and the read
-            // transaction's rollback drops it.
-            tx.execute_batch(
-                "CREATE TEMP TABLE IF NOT EXISTS search_matches (id INTEGER PRIMARY KEY);
-                 DELETE FROM temp.search_matches;",
-            )?;
-            if search.chars().count() >= 3 {
-                // A phrase of three characters or more matches, through the
-                // trigram index, the documents whose number or buyer name
-                // contains it (ignoring case). Quoting makes every character
-                // literal, a double quote included once doubled.
-                let phrase = format!("\"{}\"", search.replace('"', "\"\""));
-                tx.execute(
-                    "INSERT INTO temp.search_matches (id)
-                     SELECT rowid FROM document_search WHERE document_search MATCH ?1",
-                    [phrase],
-                )?;
-            } else {
-                // Trigrams cannot match one or two characters, so the index
-                // is scanned.
-                tx.execute(
-                    "INSERT INTO temp.search_matches (id)
-                     SELECT rowid FROM document_search
-                     WHERE number LIKE '%' || ?1 || '%' OR customer LIKE '%' || ?1 || '%'",
-                    [search],
-                )?;
-            }
+        let text = filter.search.trim();
+        if text.is_empty() {
+            return Ok(Selection {
+                filter: filter.clone(),
+                search: None,
+            });
         }
+        // The tables live in the connection's temporary database, so
+        // filling them takes no lock on the books.
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS search_matches (id INTEGER PRIMARY KEY);
+             DELETE FROM temp.search_matches;",
+        )?;
+        let folded = text.to_lowercase();
+        let names: Vec<String> = tx
+            .prepare_cached("SELECT name FROM buyer_names")?
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let total = names.len();
+        let (containing, lacking): (Vec<String>, Vec<String>) = names
+            .into_iter()
+            .partition(|name| name.to_lowercase().contains(&folded));
+        let (names, chosen) = if containing.len() * 2 > total {
+            (NameMatch::Lacking, lacking)
+        } else {
+            (NameMatch::Containing, containing)
+        };
+        // Numbers are matched from three characters on, through the
+        // trigram index: one or two characters of a number are in nearly
+        // every number of a series, so they would select the whole books.
+        let by_number = if text.chars().count() >= 3 {
+            // Quoting makes every character of the phrase literal, a double
+            // quote included once doubled. The index ignores case.
+            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            tx.execute(
+                "INSERT INTO temp.search_matches (id)
+                 SELECT rowid FROM number_search WHERE number_search MATCH ?1",
+                [phrase],
+            )?
+        } else {
+            0
+        };
         Ok(Selection {
             filter: filter.clone(),
-            searched,
+            search: Some(Search {
+                names,
+                chosen,
+                by_number,
+            }),
         })
+    }
+
+    /// Returns the same filter without its search.
+    pub fn unsearched(&self) -> Selection {
+        Selection {
+            filter: ListFilter {
+                search: String::new(),
+                ..self.filter.clone()
+            },
+            search: None,
+        }
+    }
+
+    /// When the selection is a search that found documents by buyer name
+    /// only, with no customer or period, the names it chose and how: the
+    /// running sums per name then give its figures.
+    pub fn names_only(&self) -> Option<(NameMatch, &[String])> {
+        let search = self.search.as_ref()?;
+        let alone = search.by_number == 0
+            && self.filter.customer_id.is_none()
+            && self.filter.from.is_none()
+            && self.filter.to.is_none();
+        alone.then_some((search.names, search.chosen.as_slice()))
     }
 
     /// Returns whether the selection is every document, in which case the
     /// running sums give its figures.
     pub fn is_everything(&self) -> bool {
-        !self.searched
+        self.search.is_none()
             && self.filter.customer_id.is_none()
             && self.filter.from.is_none()
             && self.filter.to.is_none()
@@ -743,44 +911,65 @@ impl Selection {
     /// nothing else, in which case the running sums per issue month give its
     /// board figures.
     pub fn is_period_only(&self) -> bool {
-        !self.searched
+        self.search.is_none()
             && self.filter.customer_id.is_none()
             && (self.filter.from.is_some() || self.filter.to.is_some())
     }
 
     /// Builds the conditions (each starting with " AND ") that select these
-    /// documents in a table whose columns `id_column`, `customer_id` and
-    /// `issue_date` are prefixed by `alias`, with their parameters. The
-    /// document kind is a condition only when `with_kind` is set.
+    /// documents in `table`, with their parameters. The document kind is a
+    /// condition only when `with_kind` is set.
     pub fn conditions(
         &self,
-        alias: &str,
-        id_column: &str,
+        table: Table,
+        with_kind: bool,
+    ) -> (String, Vec<rusqlite::types::Value>) {
+        let (mut sql, mut values) = self.filter_conditions(table, with_kind);
+        if let Some(search) = &self.search {
+            sql.push_str(&search.condition(table, false, &mut values));
+        }
+        (sql, values)
+    }
+
+    /// When the search kept the names that lack its text, the conditions
+    /// that select the documents the unsearched filter has and this
+    /// selection leaves out: its figures are those of `unsearched` less
+    /// those of these documents.
+    pub fn left_out_conditions(
+        &self,
+        table: Table,
+        with_kind: bool,
+    ) -> Option<(String, Vec<rusqlite::types::Value>)> {
+        let search = self.search.as_ref()?;
+        let (mut sql, mut values) = self.filter_conditions(table, with_kind);
+        sql.push_str(&search.left_out(table, &mut values)?);
+        Some((sql, values))
+    }
+
+    /// Builds the conditions of the filter's kind, customer and period.
+    fn filter_conditions(
+        &self,
+        table: Table,
         with_kind: bool,
     ) -> (String, Vec<rusqlite::types::Value>) {
         use rusqlite::types::Value;
         let mut sql = String::new();
         let mut values = Vec::new();
         if let (true, Some(kind)) = (with_kind, self.filter.kind) {
-            sql.push_str(&format!(" AND {alias}kind = ?"));
+            sql.push_str(&format!(" AND {} = ?", table.column("kind")));
             values.push(Value::Text(kind.as_str().to_string()));
         }
         if let Some(customer_id) = self.filter.customer_id {
-            sql.push_str(&format!(" AND {alias}customer_id = ?"));
+            sql.push_str(&format!(" AND {} = ?", table.column("customer_id")));
             values.push(Value::Integer(customer_id));
         }
         if let Some(from) = self.filter.from {
-            sql.push_str(&format!(" AND {alias}issue_date >= ?"));
+            sql.push_str(&format!(" AND {} >= ?", table.column("issue_date")));
             values.push(Value::Text(from.to_string()));
         }
         if let Some(to) = self.filter.to {
-            sql.push_str(&format!(" AND {alias}issue_date <= ?"));
+            sql.push_str(&format!(" AND {} <= ?", table.column("issue_date")));
             values.push(Value::Text(to.to_string()));
-        }
-        if self.searched {
-            sql.push_str(&format!(
-                " AND {alias}{id_column} IN (SELECT id FROM temp.search_matches)"
-            ));
         }
         (sql, values)
     }
@@ -798,14 +987,31 @@ pub fn count(tx: &Transaction<'_>, filter: &ListFilter) -> Result<usize> {
 
 /// Counts the documents of `selection`.
 pub fn count_selected(tx: &Transaction<'_>, selection: &Selection) -> Result<usize> {
-    let (conditions, values) = selection.conditions("", "id", true);
-    let count: i64 = tx
-        .prepare_cached(&format!(
-            "SELECT COUNT(*) FROM documents WHERE 1{conditions}"
-        ))?
-        .query_row(rusqlite::params_from_iter(values), |row| row.get(0))?;
-    Ok(usize::try_from(count).unwrap_or(0))
+    let count = |conditions: String, values: Vec<rusqlite::types::Value>| -> Result<i64> {
+        Ok(tx
+            .prepare_cached(&format!(
+                "SELECT COUNT(*) FROM documents WHERE 1{conditions}"
+            ))?
+            .query_row(rusqlite::params_from_iter(values), |row| row.get(0))?)
+    };
+    let total = match selection.left_out_conditions(Table::Documents, true) {
+        Some((conditions, values)) => {
+            let (all, all_values) = selection.unsearched().conditions(Table::Documents, true);
+            count(all, all_values)? - count(conditions, values)?
+        }
+        None => {
+            let (conditions, values) = selection.conditions(Table::Documents, true);
+            count(conditions, values)?
+        }
+    };
+    Ok(usize::try_from(total).unwrap_or(0))
 }
+
+/// Maximum number of documents that a search may find by name and number
+/// for a page to be read through the name and id indexes and sorted. Past
+/// it, walking the list order from the newest document reaches a page
+/// sooner.
+const SORTED_PAGE_LIMIT: i64 = 5_000;
 
 /// Lists at most `limit` documents from `offset` in list order, so that a
 /// screen reads one page, never the whole table.
@@ -830,12 +1036,33 @@ pub fn list_selected(
     // SQLite reads a negative LIMIT as no limit.
     let limit = limit.map_or(-1, |limit| i64::try_from(limit).unwrap_or(i64::MAX));
     let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-    let (conditions, mut values) = selection.conditions("", "id", true);
+    let (mut conditions, mut values) = selection.filter_conditions(Table::Documents, true);
     // The unary plus keeps SQLite from reading a period through the issue
     // date index and sorting all of it: walking `documents_list_order` from
     // the newest date stops after one page, because the board's periods end
     // today.
-    let conditions = conditions.replace(" issue_date ", " +issue_date ");
+    conditions = conditions.replace(" issue_date ", " +issue_date ");
+    if let Some(search) = &selection.search {
+        let walk = match search.names {
+            NameMatch::Lacking => true,
+            NameMatch::Containing if search.chosen.is_empty() => {
+                i64::try_from(search.by_number).unwrap_or(i64::MAX) > SORTED_PAGE_LIMIT
+            }
+            NameMatch::Containing => {
+                let mut count_values = Vec::new();
+                let list = search.name_list(&mut count_values);
+                count_values.push(Value::Integer(SORTED_PAGE_LIMIT + 1));
+                let by_name: i64 = tx
+                    .prepare_cached(&format!(
+                        "SELECT COUNT(*) FROM (SELECT 1 FROM documents WHERE {} IN {list} LIMIT ?)",
+                        Table::Documents.buyer_name()
+                    ))?
+                    .query_row(rusqlite::params_from_iter(count_values), |row| row.get(0))?;
+                by_name + i64::try_from(search.by_number).unwrap_or(i64::MAX) > SORTED_PAGE_LIMIT
+            }
+        };
+        conditions.push_str(&search.condition(Table::Documents, walk, &mut values));
+    }
     values.push(Value::Integer(limit));
     values.push(Value::Integer(offset));
     // The order matches the index `documents_list_order`, so the first

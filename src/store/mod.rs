@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_board_sums.sql"),
     include_str!("migrations/0005_imported_documents.sql"),
     include_str!("migrations/0006_period_sums.sql"),
+    include_str!("migrations/0007_search_by_name.sql"),
 ];
 
 /// Derived data that SQL alone cannot compute exactly (decimal amounts
