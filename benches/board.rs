@@ -229,6 +229,18 @@ fn main() {
             );
         }
     }
+    // One digit is in 35 % of these names ("1": 176 of 500), the largest
+    // share a search binds by name before it binds the other names.
+    for typed in ["1", "Client 1"] {
+        let filter = ListFilter {
+            search: typed.to_string(),
+            ..ListFilter::default()
+        };
+        report(
+            &format!("keystroke \"{typed}\""),
+            measure(|| load(&mut books, &filter)),
+        );
+    }
     let year_search = ListFilter {
         search: "Client 42".to_string(),
         ..year.clone()

@@ -134,7 +134,7 @@ pub fn board_sums(
     today: NaiveDate,
     currency: Currency,
 ) -> Result<Vec<(String, DocumentKind, StatusSums, StatusSums)>> {
-    let groups = raw_board_sums(tx, selection, &Value::Text(today.to_string()))?;
+    let groups = raw_board_sums(tx, selection, today)?;
     let mut sums = Vec::new();
     for ((kind, status), raw) in groups {
         if raw.is_empty() {
@@ -164,14 +164,29 @@ pub fn board_sums(
 fn raw_board_sums(
     tx: &Transaction<'_>,
     selection: &Selection,
-    today: &Value,
+    today_date: NaiveDate,
 ) -> Result<BTreeMap<(String, String), RawSums>> {
+    let today = &Value::Text(today_date.to_string());
+    if let Some((names, chosen)) = selection.names_only() {
+        let (mut groups, sign) = match names {
+            NameMatch::Containing => (BTreeMap::new(), 1),
+            NameMatch::Lacking => (raw_board_sums(tx, &selection.unsearched(), today_date)?, -1),
+        };
+        if !chosen.is_empty() {
+            let mut by_name = BTreeMap::new();
+            add_name_sums(tx, chosen, today_date, &mut by_name)?;
+            for (key, raw) in by_name {
+                groups.entry(key).or_default().add(&raw, sign);
+            }
+        }
+        return Ok(groups);
+    }
     if let Some((conditions, values)) = selection.left_out_conditions(Table::Balances, false) {
-        let mut groups = raw_board_sums(tx, &selection.unsearched(), today)?;
+        let mut groups = raw_board_sums(tx, &selection.unsearched(), today_date)?;
         let mut left_out = BTreeMap::new();
         add_selected_sums(tx, &conditions, values, today, &mut left_out)?;
         for (key, raw) in left_out {
-            groups.entry(key).or_default().subtract(&raw);
+            groups.entry(key).or_default().add(&raw, -1);
         }
         return Ok(groups);
     }
@@ -232,6 +247,57 @@ fn raw_board_sums(
     Ok(groups)
 }
 
+/// Adds to `groups` the sums of the documents of the buyer names `names`,
+/// from the running sums per name and due month `name_sums`. Rows due in a
+/// month before today's are overdue as a whole. Of today's month, only the
+/// documents due before today are read, through the index by name, kind,
+/// status and due date.
+fn add_name_sums(
+    tx: &Transaction<'_>,
+    names: &[String],
+    today: NaiveDate,
+    groups: &mut BTreeMap<(String, String), RawSums>,
+) -> Result<()> {
+    let marks = vec!["?"; names.len()].join(", ");
+    let month = today.format("%Y-%m").to_string();
+    let mut values: Vec<Value> = names.iter().map(|name| Value::Text(name.clone())).collect();
+    values.insert(0, Value::Text(month.clone()));
+    add_raw_sums(
+        tx,
+        &format!(
+            "SELECT kind, status, SUM(documents), SUM(total_minor), SUM(due_minor), SUM(net_minor),
+                    SUM(unconverted),
+                    SUM(CASE WHEN due_month <> '' AND due_month < ?1 THEN documents END),
+                    SUM(CASE WHEN due_month <> '' AND due_month < ?1 THEN total_minor END),
+                    SUM(CASE WHEN due_month <> '' AND due_month < ?1 THEN due_minor END)
+             FROM name_sums
+             WHERE buyer_name IN ({marks})
+             GROUP BY buyer_name, kind, status"
+        ),
+        values,
+        groups,
+    )?;
+    // The kinds and statuses are listed so that SQLite seeks each due-date
+    // range in the index instead of reading every row of a name.
+    let mut values: Vec<Value> = names.iter().map(|name| Value::Text(name.clone())).collect();
+    values.push(Value::Text(format!("{month}-01")));
+    values.push(Value::Text(today.to_string()));
+    add_raw_sums(
+        tx,
+        &format!(
+            "SELECT b.kind, b.status, 0, 0, 0, 0, 0, COUNT(*), SUM(b.total_minor), SUM(b.due_minor)
+             FROM document_balances b
+             WHERE b.buyer_name IN ({marks})
+               AND b.kind IN ('invoice', 'credit_note')
+               AND b.status IN ('draft', 'open', 'partial', 'paid', 'cancelled', 'issued')
+               AND b.due_date >= ? AND b.due_date < ?
+             GROUP BY b.buyer_name, b.kind, b.status"
+        ),
+        values,
+        groups,
+    )
+}
+
 /// Adds to `groups` the sums of the balance rows that `conditions` select.
 /// The query groups by buyer name too, because that is the order of the
 /// index by name, so a search never sorts its rows. `add_raw_sums` adds the
@@ -279,15 +345,16 @@ impl RawSums {
         self.count == 0
     }
 
-    fn subtract(&mut self, other: &RawSums) {
-        self.count -= other.count;
-        self.total -= other.total;
-        self.due -= other.due;
-        self.net -= other.net;
-        self.unconverted -= other.unconverted;
-        self.overdue_count -= other.overdue_count;
-        self.overdue_total -= other.overdue_total;
-        self.overdue_due -= other.overdue_due;
+    /// Adds `sign` (1 or -1) times `other`.
+    fn add(&mut self, other: &RawSums, sign: i64) {
+        self.count += sign * other.count;
+        self.total += sign * other.total;
+        self.due += sign * other.due;
+        self.net += sign * other.net;
+        self.unconverted += sign * other.unconverted;
+        self.overdue_count += sign * other.overdue_count;
+        self.overdue_total += sign * other.overdue_total;
+        self.overdue_due += sign * other.overdue_due;
     }
 }
 
@@ -832,6 +899,28 @@ pub fn check_sums(tx: &Transaction<'_>) -> Result<Vec<String>> {
         problems.push(format!(
             "the chart's payments per issue month differ from the payments in \
              {collected_difference} rows: restore a backup, or report the fault"
+        ));
+    }
+    let name_sums_difference: i64 = tx.query_row(
+        "WITH expected AS (
+             SELECT buyer_name, kind, status, COALESCE(substr(due_date, 1, 7), '') AS due_month,
+                    COUNT(*) AS documents, SUM(total_minor IS NULL) AS unconverted,
+                    COALESCE(SUM(net_minor), 0) AS net_minor, COALESCE(SUM(total_minor), 0) AS total_minor,
+                    COALESCE(SUM(due_minor), 0) AS due_minor
+             FROM document_balances GROUP BY 1, 2, 3, 4),
+         stored AS (
+             SELECT buyer_name, kind, status, due_month, documents, unconverted, net_minor, total_minor,
+                    due_minor
+             FROM name_sums)
+         SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
+              + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))",
+        [],
+        |row| row.get(0),
+    )?;
+    if name_sums_difference > 0 {
+        problems.push(format!(
+            "the status board's running sums per buyer name differ from the balance index in \
+             {name_sums_difference} rows: restore a backup, or report the fault"
         ));
     }
     let name_months_difference: i64 = tx.query_row(

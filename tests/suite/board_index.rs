@@ -647,6 +647,14 @@ fn verify_reports_tampered_sums() {
              WHERE document_id = (SELECT MIN(document_id) FROM document_balances)",
         ),
         (
+            "UPDATE name_sums SET due_minor = due_minor + 1
+             WHERE (buyer_name, kind, status, due_month) =
+                   (SELECT buyer_name, kind, status, due_month FROM name_sums LIMIT 1)",
+            "UPDATE name_sums SET due_minor = due_minor - 1
+             WHERE (buyer_name, kind, status, due_month) =
+                   (SELECT buyer_name, kind, status, due_month FROM name_sums LIMIT 1)",
+        ),
+        (
             "UPDATE name_months SET invoiced_minor = invoiced_minor + 1
              WHERE (buyer_name, month) = (SELECT buyer_name, month FROM name_months LIMIT 1)",
             "UPDATE name_months SET invoiced_minor = invoiced_minor - 1
@@ -715,6 +723,10 @@ fn migration_fills_running_sums() {
              DROP TRIGGER collected_sums_insert;
              DROP TRIGGER collected_sums_update;
              DROP TRIGGER collected_sums_delete;
+             DROP TRIGGER name_sums_insert;
+             DROP TRIGGER name_sums_update;
+             DROP TRIGGER name_sums_delete;
+             DROP TABLE name_sums;
              DROP TRIGGER name_months_insert;
              DROP TRIGGER name_months_update;
              DROP TRIGGER name_months_delete;

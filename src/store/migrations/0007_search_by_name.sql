@@ -201,3 +201,85 @@ BEGIN
     WHERE NEW.collected_minor IS NOT NULL
     ON CONFLICT (buyer_name, month) DO UPDATE SET collected_minor = collected_minor + excluded.collected_minor;
 END;
+
+-- Count and sums of `document_balances` per buyer name, kind, status and
+-- due month ("YYYY-MM", '' for none), as `board_sums` keeps them per due
+-- date. The board of a search adds the rows of the names chosen: a due
+-- month before today's is overdue as a whole, and only the documents due
+-- earlier in today's month are read one by one.
+CREATE TABLE name_sums (
+    buyer_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    due_month TEXT NOT NULL,
+    documents INTEGER NOT NULL,
+    unconverted INTEGER NOT NULL,
+    net_minor INTEGER NOT NULL,
+    total_minor INTEGER NOT NULL,
+    due_minor INTEGER NOT NULL,
+    PRIMARY KEY (buyer_name, kind, status, due_month)
+) WITHOUT ROWID;
+
+INSERT INTO name_sums (buyer_name, kind, status, due_month, documents, unconverted, net_minor, total_minor,
+                       due_minor)
+SELECT buyer_name, kind, status, COALESCE(substr(due_date, 1, 7), ''), COUNT(*), SUM(total_minor IS NULL),
+       COALESCE(SUM(net_minor), 0), COALESCE(SUM(total_minor), 0), COALESCE(SUM(due_minor), 0)
+FROM document_balances
+GROUP BY 1, 2, 3, 4;
+
+CREATE TRIGGER name_sums_insert AFTER INSERT ON document_balances
+BEGIN
+    INSERT INTO name_sums (buyer_name, kind, status, due_month, documents, unconverted, net_minor, total_minor,
+                           due_minor)
+    VALUES (NEW.buyer_name, NEW.kind, NEW.status, COALESCE(substr(NEW.due_date, 1, 7), ''), 1,
+            NEW.total_minor IS NULL, COALESCE(NEW.net_minor, 0), COALESCE(NEW.total_minor, 0),
+            COALESCE(NEW.due_minor, 0))
+    ON CONFLICT (buyer_name, kind, status, due_month) DO UPDATE SET
+        documents = documents + 1,
+        unconverted = unconverted + excluded.unconverted,
+        net_minor = net_minor + excluded.net_minor,
+        total_minor = total_minor + excluded.total_minor,
+        due_minor = due_minor + excluded.due_minor;
+END;
+
+CREATE TRIGGER name_sums_delete AFTER DELETE ON document_balances
+BEGIN
+    UPDATE name_sums SET
+        documents = documents - 1,
+        unconverted = unconverted - (OLD.total_minor IS NULL),
+        net_minor = net_minor - COALESCE(OLD.net_minor, 0),
+        total_minor = total_minor - COALESCE(OLD.total_minor, 0),
+        due_minor = due_minor - COALESCE(OLD.due_minor, 0)
+    WHERE buyer_name = OLD.buyer_name AND kind = OLD.kind AND status = OLD.status
+      AND due_month = COALESCE(substr(OLD.due_date, 1, 7), '');
+    DELETE FROM name_sums
+    WHERE buyer_name = OLD.buyer_name AND kind = OLD.kind AND status = OLD.status
+      AND due_month = COALESCE(substr(OLD.due_date, 1, 7), '') AND documents = 0;
+END;
+
+-- An update moves the row's amounts from its old group to its new one.
+CREATE TRIGGER name_sums_update AFTER UPDATE ON document_balances
+BEGIN
+    UPDATE name_sums SET
+        documents = documents - 1,
+        unconverted = unconverted - (OLD.total_minor IS NULL),
+        net_minor = net_minor - COALESCE(OLD.net_minor, 0),
+        total_minor = total_minor - COALESCE(OLD.total_minor, 0),
+        due_minor = due_minor - COALESCE(OLD.due_minor, 0)
+    WHERE buyer_name = OLD.buyer_name AND kind = OLD.kind AND status = OLD.status
+      AND due_month = COALESCE(substr(OLD.due_date, 1, 7), '');
+    DELETE FROM name_sums
+    WHERE buyer_name = OLD.buyer_name AND kind = OLD.kind AND status = OLD.status
+      AND due_month = COALESCE(substr(OLD.due_date, 1, 7), '') AND documents = 0;
+    INSERT INTO name_sums (buyer_name, kind, status, due_month, documents, unconverted, net_minor, total_minor,
+                           due_minor)
+    VALUES (NEW.buyer_name, NEW.kind, NEW.status, COALESCE(substr(NEW.due_date, 1, 7), ''), 1,
+            NEW.total_minor IS NULL, COALESCE(NEW.net_minor, 0), COALESCE(NEW.total_minor, 0),
+            COALESCE(NEW.due_minor, 0))
+    ON CONFLICT (buyer_name, kind, status, due_month) DO UPDATE SET
+        documents = documents + 1,
+        unconverted = unconverted + excluded.unconverted,
+        net_minor = net_minor + excluded.net_minor,
+        total_minor = total_minor + excluded.total_minor,
+        due_minor = due_minor + excluded.due_minor;
+END;
