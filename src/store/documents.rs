@@ -737,6 +737,9 @@ struct Search {
 
 impl Search {
     /// "(?, ?, ...)" with one parameter per chosen name.
+    // NOTE: SQLite takes at most 32,766 parameters in a statement, so books
+    // with more than about 65,000 distinct buyer names would get an error
+    // from a search instead of its results.
     pub fn name_list(&self, values: &mut Vec<rusqlite::types::Value>) -> String {
         let marks = vec!["?"; self.chosen.len()].join(", ");
         values.extend(
