@@ -70,6 +70,7 @@ impl Face {
 
     /// Returns the advance width of `character` in font units, or `None`
     /// when the font has no glyph for it.
+    #[inline]
     fn advance(&self, character: char) -> Option<u16> {
         match self.advances.get(character as usize) {
             Some(&NO_GLYPH) => None,
@@ -81,6 +82,7 @@ impl Face {
         }
     }
 
+    #[inline]
     pub fn covers(&self, character: char) -> bool {
         self.advance(character).is_some()
     }

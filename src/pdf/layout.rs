@@ -431,17 +431,39 @@ impl Sheet {
     /// Lists the characters printed in the regular and in the bold face,
     /// once each.
     fn used_characters(&self) -> [BTreeSet<char>; 2] {
-        let mut used: [Vec<char>; 2] = [Vec::new(), Vec::new()];
+        // One bit per Basic Multilingual Plane character and face, which
+        // is cheaper than inserting every occurrence into a `BTreeSet`.
+        let mut bmp = [[0u64; 1024]; 2];
+        let mut beyond: [BTreeSet<char>; 2] = [BTreeSet::new(), BTreeSet::new()];
         for placed in self.pages.iter().flat_map(|page| &page.texts) {
-            used[placed.cell.weight as usize].extend(placed.cell.text.chars());
+            let face = placed.cell.weight as usize;
+            for character in placed.cell.text.chars() {
+                let code = character as usize;
+                match bmp[face].get_mut(code / 64) {
+                    Some(word) => *word |= 1 << (code % 64),
+                    None => {
+                        beyond[face].insert(character);
+                    }
+                }
+            }
         }
-        // Sorting first lets `BTreeSet` build its tree in one pass instead
-        // of inserting every occurrence of every character.
-        used.map(|mut characters| {
-            characters.sort_unstable();
-            characters.dedup();
-            characters.into_iter().collect()
-        })
+        let mut used: [BTreeSet<char>; 2] = [BTreeSet::new(), BTreeSet::new()];
+        for (face, words) in bmp.iter().enumerate() {
+            let mut characters = Vec::new();
+            for (index, word) in words.iter().enumerate() {
+                let mut bits = *word;
+                while bits != 0 {
+                    let code = index * 64 + bits.trailing_zeros() as usize;
+                    characters.extend(char::from_u32(code as u32));
+                    bits &= bits - 1;
+                }
+            }
+            // The characters come out sorted, so `BTreeSet` builds its
+            // tree in one pass.
+            used[face] = characters.into_iter().collect();
+            used[face].append(&mut beyond[face]);
+        }
+        used
     }
 }
 
@@ -703,10 +725,12 @@ pub fn unprintable_characters(text: &str) -> Result<Vec<char>, PdfError> {
     let bold = Face::get(Weight::Bold)?;
     let mut missing = Vec::new();
     for character in text.chars() {
-        if character.is_control() || missing.contains(&character) {
+        // The coverage lookups come first because nearly every character
+        // passes them, and they cost less than the other two tests.
+        if regular.covers(character) && bold.covers(character) {
             continue;
         }
-        if !(regular.covers(character) && bold.covers(character)) {
+        if !character.is_control() && !missing.contains(&character) {
             missing.push(character);
         }
     }
