@@ -259,8 +259,8 @@ pub fn unprintable_finding(field: &str, text: &str) -> Option<Finding> {
 }
 
 /// Returns the blocking finding for a saved template's footer text that
-/// holds characters the fonts cannot show. Saving a template rejects such a
-/// footer, but a template saved by an older version may still hold one.
+/// contains characters the fonts cannot show. Saving a template rejects such a
+/// footer, but a template saved by an older version may still contain one.
 pub fn unprintable_footer(template: &pdf::Template) -> Option<Finding> {
     unprintable_finding(FOOTER_FIELD, &template.footer)
 }

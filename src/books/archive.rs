@@ -37,7 +37,7 @@ pub(super) fn load_template(tx: &Transaction<'_>) -> Result<Template> {
 }
 
 /// Returns the blocking finding for the saved template's footer text when it
-/// holds characters the PDF fonts cannot show.
+/// contains characters the PDF fonts cannot show.
 pub(super) fn footer_finding(tx: &Transaction<'_>) -> Result<Option<Finding>> {
     Ok(compliance::unprintable_footer(&load_template(tx)?))
 }

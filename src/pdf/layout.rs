@@ -495,9 +495,9 @@ impl TextRun {
     }
 
     /// Returns the `TJ` number that moves the pen from the end of the run
-    /// to `placed`, or `None` when `placed` cannot join the run: another
-    /// baseline, face, size or colour, or a start left of the pen, which
-    /// would print the cells out of reading order.
+    /// to `placed`. Returns `None` when `placed` has another baseline, face,
+    /// size or colour, or starts left of the pen, because a backward move
+    /// would put the cells out of reading order.
     fn kerning_to(&self, placed: &Placed) -> Option<f32> {
         let cell = &placed.cell;
         if placed.y != self.y

@@ -24,8 +24,8 @@ use crate::pdf_email::SmtpServer;
 /// Password of the test's login keyring, which encrypts the keyring file.
 const KEYRING_PASSWORD: &str = "keyring-unlock-password";
 
-/// The SMTP password; distinctive bytes, so that a search for them in the
-/// data folder cannot match anything else.
+/// The SMTP password. Its bytes are distinctive, so that a search for them
+/// in the data folder cannot match anything else.
 const SMTP_PASSWORD: &str = "smtp-Ωmega-7f3a9c41-pass";
 
 /// How long the daemons may take to come up on a loaded machine.
@@ -246,10 +246,10 @@ fn set_private(folder: &Path) {
     std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700)).unwrap();
 }
 
-fn assert_success(output: &Output, what: &str) {
+fn assert_success(output: &Output, step: &str) {
     assert!(
         output.status.success(),
-        "{what} failed: {}{}",
+        "{step} failed: {}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
