@@ -193,6 +193,7 @@ fn row_cells_keep_their_columns() {
     let id = draft(&mut books, DocumentKind::Invoice, &mixed_rows_invoice());
     let pdf = books.pdf(id).unwrap();
     let ((width, _height), words) = words(&pdf);
+
     let line_totals = [
         "12,50", "25,00", "37,50", "50,00", "62,50", "75,00", "87,50", "100,00",
     ];
@@ -214,6 +215,7 @@ fn row_cells_keep_their_columns() {
             "line totals end at {right_edges:?}, not at {column_end}"
         );
     }
+
     let description_starts: Vec<f32> = words
         .iter()
         .filter(|word| ["Audit", "Formation", "Étude", "Maintenance"].contains(&word.text.as_str()))
