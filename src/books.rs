@@ -387,12 +387,14 @@ impl Books {
             let document = require_document(tx, id)?;
             let company = load_company(tx)?;
             let buyer = current_buyer(tx, &document)?;
-            Ok(compliance::check(
+            let mut findings = compliance::check(
                 company.as_ref(),
                 &document.header,
                 &buyer,
                 &document.content,
-            ))
+            );
+            findings.extend(archive::footer_finding(tx)?);
+            Ok(findings)
         })
     }
 
@@ -1720,7 +1722,8 @@ fn issue(
         apply_list_prices(tx, &header, &mut content)?;
     }
     if header.kind.is_legal() {
-        let findings = compliance::check(company.as_ref(), &header, &buyer, &content);
+        let mut findings = compliance::check(company.as_ref(), &header, &buyer, &content);
+        findings.extend(archive::footer_finding(tx)?);
         if let Some(message) = compliance::blocking_message(&findings) {
             return rejected(message);
         }

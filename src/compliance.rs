@@ -224,9 +224,6 @@ pub fn check(
 /// Code of the findings about characters the PDF fonts cannot show.
 pub const UNPRINTABLE: &str = "unprintable_characters";
 
-/// Characters of the field's text quoted in an unprintable-character finding.
-const QUOTED_CHARACTERS: usize = 60;
-
 /// Lists one blocking finding per printed field that contains characters the
 /// embedded DejaVu Sans fonts cannot show, such as Chinese or Japanese
 /// ideographs: the field, the characters, and the fix.
@@ -245,45 +242,36 @@ pub fn unprintable(
 /// Returns the blocking finding for `text` printed as `field` (such as "the
 /// customer's name"), or `None` when the fonts show every character.
 pub fn unprintable_finding(field: &str, text: &str) -> Option<Finding> {
-    let characters = match pdf::unprintable_characters(text) {
-        Ok(characters) => characters,
+    match pdf::check_printable(field, text) {
+        Ok(()) => None,
+        Err(error @ pdf::PdfError::UnprintableText { .. }) => Some(Finding {
+            severity: Severity::Blocking,
+            code: UNPRINTABLE,
+            message: error.to_string(),
+        }),
         Err(error) => {
             // Without the fonts nothing can be rendered at all, and the
             // rendering reports that error itself.
             tracing::error!(%error, "font coverage not checked");
-            return None;
+            None
         }
-    };
-    if characters.is_empty() {
-        return None;
     }
-    let listed: Vec<String> = characters.iter().map(char::to_string).collect();
-    let codes: Vec<String> = characters
-        .iter()
-        .map(|character| format!("U+{:04X}", u32::from(*character)))
-        .collect();
-    // A long description is cut, since the field name already locates it.
-    let mut quoted: String = text.chars().take(QUOTED_CHARACTERS).collect();
-    if text.chars().count() > QUOTED_CHARACTERS {
-        quoted.push('…');
-    }
-    Some(Finding {
-        severity: Severity::Blocking,
-        code: UNPRINTABLE,
-        message: format!(
-            "{field} (\"{quoted}\") contains {} ({}), which the PDF font DejaVu Sans cannot show: write {} in Latin letters (a transliteration), or in Greek or Cyrillic",
-            listed.join(" "),
-            codes.join(", "),
-            if characters.len() == 1 { "it" } else { "them" }
-        ),
-    })
 }
+
+/// Returns the blocking finding for a saved template's footer text that
+/// contains characters the fonts cannot show. Saving a template rejects such a
+/// footer, but a template saved by an older version may still contain one.
+pub fn unprintable_footer(template: &pdf::Template) -> Option<Finding> {
+    unprintable_finding(FOOTER_FIELD, &template.footer)
+}
+
+/// Name of the template's footer text in findings and errors.
+pub const FOOTER_FIELD: &str = "the template's footer text";
 
 /// Lists the fields a PDF prints from the seller, the buyer and the
 /// document, in the order they are printed, each with its name in plain
 /// words.
-// NOTE: the template's footer text is printed too, but only rendering checks
-// it (`books::archive`), because the checklist does not read the template.
+// The template's footer text is printed too: `unprintable_footer` checks it.
 fn printed_fields(
     seller: &Company,
     header: &Header,

@@ -12,7 +12,7 @@ use chrono::{NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Transaction};
 
 use super::{DocumentView, load_company, view};
-use crate::compliance;
+use crate::compliance::{self, Finding};
 use crate::document::{Company, DocumentId};
 use crate::einvoice::{EinvoiceError, cii, facturx};
 use crate::journal;
@@ -34,6 +34,12 @@ pub(super) fn load_template(tx: &Transaction<'_>) -> Result<Template> {
         Some(json) => store::json_from("settings.template", &json),
         None => Ok(Template::default()),
     }
+}
+
+/// Returns the blocking finding for the saved template's footer text when it
+/// contains characters the PDF fonts cannot show.
+pub(super) fn footer_finding(tx: &Transaction<'_>) -> Result<Option<Finding>> {
+    Ok(compliance::unprintable_footer(&load_template(tx)?))
 }
 
 pub(super) fn save_template(tx: &Transaction<'_>, template: &Template) -> Result<()> {
@@ -98,10 +104,7 @@ fn render_for(
     let document = &view.document;
     let header = &document.header;
     let mut findings = compliance::unprintable(seller, header, &header.buyer, &document.content);
-    findings.extend(compliance::unprintable_finding(
-        "the template's footer text",
-        &template.footer,
-    ));
+    findings.extend(compliance::unprintable_footer(template));
     if !findings.is_empty() {
         let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
         return Err(StoreError::Rejected(format!(

@@ -70,6 +70,7 @@ impl Face {
 
     /// Returns the advance width of `character` in font units, or `None`
     /// when the font has no glyph for it.
+    #[inline]
     fn advance(&self, character: char) -> Option<u16> {
         match self.advances.get(character as usize) {
             Some(&NO_GLYPH) => None,
@@ -81,6 +82,7 @@ impl Face {
         }
     }
 
+    #[inline]
     pub fn covers(&self, character: char) -> bool {
         self.advance(character).is_some()
     }
@@ -92,6 +94,18 @@ impl Face {
             .map(|character| self.advance(character).map_or(0, u32::from))
             .sum();
         units as f32 * size / f32::from(self.parsed.units_per_em.max(1))
+    }
+
+    /// Advance of `text` in thousandths of an em as a PDF viewer computes it:
+    /// the sum of the glyph widths of the font's `/W` array, which printpdf
+    /// 0.12 truncates to whole thousandths. Kerning numbers in a `TJ` array
+    /// are measured against this advance.
+    pub fn pdf_advance(&self, text: &str) -> i64 {
+        let units_per_em = f32::from(self.parsed.pdf_font_metrics.units_per_em);
+        text.chars()
+            .filter_map(|character| self.advance(character))
+            .map(|advance| (f32::from(advance) * 1000.0 / units_per_em) as i64)
+            .sum()
     }
 
     /// Builds a font that holds only the glyphs of `characters`, so that a

@@ -342,103 +342,66 @@ impl Sheet {
     }
 
     fn write(self) -> Result<Vec<u8>, PdfError> {
-        let mut used: [BTreeSet<char>; 2] = [BTreeSet::new(), BTreeSet::new()];
-        for placed in self.pages.iter().flat_map(|page| &page.texts) {
-            used[placed.cell.weight as usize].extend(placed.cell.text.chars());
-        }
         let mut document = PdfDocument::new("");
         let mut handles = Vec::new();
-        for (weight, characters) in [Weight::Regular, Weight::Bold].into_iter().zip(&used) {
+        for (weight, characters) in [Weight::Regular, Weight::Bold]
+            .into_iter()
+            .zip(self.used_characters())
+        {
             let handle = if characters.is_empty() {
                 None
             } else {
-                let font = Face::get(weight)?.subset(characters)?;
+                let font = Face::get(weight)?.subset(&characters)?;
                 Some(PdfFontHandle::External(document.add_font(&font)))
             };
             handles.push(handle);
         }
         let logo = self.logo.as_ref().map(|image| document.add_image(image));
         let logo_height = self.logo.as_ref().map(|image| image.height as f32);
-        let pages = self
-            .pages
-            .iter()
-            .map(|page| {
-                let mut ops = Vec::new();
-                for band in &page.bands {
-                    ops.push(Op::SetFillColor {
-                        col: rgb(band.color),
-                    });
-                    ops.push(Op::DrawRectangle {
-                        rectangle: Rect {
-                            x: Pt(MARGIN),
-                            y: Pt(band.y),
-                            width: Pt(self.width - 2.0 * MARGIN),
-                            height: Pt(band.height),
-                            mode: Some(PaintMode::Fill),
-                            winding_order: None,
-                        },
-                    });
-                }
-                if let (Some(id), Some((x, y)), Some(pixels_high)) = (&logo, page.logo, logo_height)
-                {
-                    // At 72 dpi one pixel is one point, so the scale is the
-                    // logo's height in points over its height in pixels.
-                    let scale = LOGO_HEIGHT / pixels_high.max(1.0);
-                    ops.push(Op::UseXobject {
-                        id: id.clone(),
-                        transform: XObjectTransform {
-                            translate_x: Some(Pt(x)),
-                            translate_y: Some(Pt(y)),
-                            scale_x: Some(scale),
-                            scale_y: Some(scale),
-                            dpi: Some(72.0),
-                            ..XObjectTransform::default()
-                        },
-                    });
-                }
-                // One text object per page; the font and the colour are set
-                // only when they change, which keeps the content stream short.
-                ops.push(Op::StartTextSection);
-                let mut current: Option<(Weight, f32, [f32; 3])> = None;
-                for placed in &page.texts {
-                    let cell = &placed.cell;
-                    let Some(font) = handles[cell.weight as usize].clone() else {
-                        continue;
-                    };
-                    let (font_changed, color_changed) = match current {
-                        Some((weight, size, color)) => (
-                            weight != cell.weight || size != cell.size,
-                            color != cell.color,
-                        ),
-                        None => (true, true),
-                    };
-                    if color_changed {
-                        ops.push(Op::SetFillColor {
-                            col: rgb(cell.color),
-                        });
-                    }
-                    if font_changed {
-                        ops.push(Op::SetFont {
-                            font,
-                            size: Pt(cell.size),
-                        });
-                    }
-                    current = Some((cell.weight, cell.size, cell.color));
-                    ops.push(Op::SetTextMatrix {
-                        matrix: TextMatrix::Translate(Pt(placed.x), Pt(placed.y)),
-                    });
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::Text(cell.text.clone())],
-                    });
-                }
-                ops.push(Op::EndTextSection);
-                PdfPage::new(
-                    printpdf::Mm::from(Pt(self.width)),
-                    printpdf::Mm::from(Pt(self.height)),
-                    ops,
-                )
-            })
-            .collect();
+        let (width, height) = (self.width, self.height);
+        let mut pages = Vec::with_capacity(self.pages.len());
+        for page in self.pages {
+            let mut ops = Vec::with_capacity(page.bands.len() * 2 + page.texts.len() * 2 + 8);
+            for band in &page.bands {
+                ops.push(Op::SetFillColor {
+                    col: rgb(band.color),
+                });
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(MARGIN),
+                        y: Pt(band.y),
+                        width: Pt(width - 2.0 * MARGIN),
+                        height: Pt(band.height),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: None,
+                    },
+                });
+            }
+            if let (Some(id), Some((x, y)), Some(pixels_high)) = (&logo, page.logo, logo_height) {
+                // At 72 dpi one pixel is one point, so the scale is the
+                // logo's height in points over its height in pixels.
+                let scale = LOGO_HEIGHT / pixels_high.max(1.0);
+                ops.push(Op::UseXobject {
+                    id: id.clone(),
+                    transform: XObjectTransform {
+                        translate_x: Some(Pt(x)),
+                        translate_y: Some(Pt(y)),
+                        scale_x: Some(scale),
+                        scale_y: Some(scale),
+                        dpi: Some(72.0),
+                        ..XObjectTransform::default()
+                    },
+                });
+            }
+            ops.push(Op::StartTextSection);
+            text_operations(page.texts, &handles, &mut ops)?;
+            ops.push(Op::EndTextSection);
+            pages.push(PdfPage::new(
+                printpdf::Mm::from(Pt(width)),
+                printpdf::Mm::from(Pt(height)),
+                ops,
+            ));
+        }
         // printpdf's own `save` compresses every stream at the best (slowest)
         // Deflate level; the streams are compressed here instead.
         let options = PdfSaveOptions {
@@ -449,11 +412,178 @@ impl Sheet {
             .with_pages(pages)
             .to_lopdf_document(&options, &mut Vec::new());
         compress_streams(&mut pdf)?;
-        let mut bytes = Vec::new();
+        let streams_length: usize = pdf
+            .objects
+            .values()
+            .filter_map(|object| match object {
+                lopdf::Object::Stream(stream) => Some(stream.content.len()),
+                _ => None,
+            })
+            .sum();
+        // The dictionaries, the cross-reference table and the trailer of a
+        // two-page invoice take about 4 KB.
+        let mut bytes = Vec::with_capacity(streams_length + 8192);
         pdf.save_to(&mut bytes)
             .map_err(|error| PdfError::Write(error.to_string()))?;
         Ok(bytes)
     }
+
+    /// Lists the characters printed in the regular and in the bold face,
+    /// once each.
+    fn used_characters(&self) -> [BTreeSet<char>; 2] {
+        // One bit per Basic Multilingual Plane character and face, which
+        // is cheaper than inserting every occurrence into a `BTreeSet`.
+        let mut bmp = [[0u64; 1024]; 2];
+        let mut beyond: [BTreeSet<char>; 2] = [BTreeSet::new(), BTreeSet::new()];
+        for placed in self.pages.iter().flat_map(|page| &page.texts) {
+            let face = placed.cell.weight as usize;
+            for character in placed.cell.text.chars() {
+                let code = character as usize;
+                match bmp[face].get_mut(code / 64) {
+                    Some(word) => *word |= 1 << (code % 64),
+                    None => {
+                        beyond[face].insert(character);
+                    }
+                }
+            }
+        }
+        let mut used: [BTreeSet<char>; 2] = [BTreeSet::new(), BTreeSet::new()];
+        for (face, words) in bmp.iter().enumerate() {
+            let mut characters = Vec::new();
+            for (index, word) in words.iter().enumerate() {
+                let mut bits = *word;
+                while bits != 0 {
+                    let code = index * 64 + bits.trailing_zeros() as usize;
+                    characters.extend(char::from_u32(code as u32));
+                    bits &= bits - 1;
+                }
+            }
+            // The characters come out sorted, so `BTreeSet` builds its
+            // tree in one pass.
+            used[face] = characters.into_iter().collect();
+            used[face].append(&mut beyond[face]);
+        }
+        used
+    }
+}
+
+/// Text cells on one baseline, in one face, size and colour, shown by one
+/// `TJ` operator: the numbers between the strings move the pen across the
+/// gaps between cells.
+struct TextRun {
+    weight: Weight,
+    size: f32,
+    color: [f32; 3],
+    x: f32,
+    y: f32,
+    /// Pen position after the last string, in thousandths of an em from `x`.
+    pen: f64,
+    items: Vec<TextItem>,
+}
+
+impl TextRun {
+    fn start(placed: &Placed, advance: i64) -> TextRun {
+        TextRun {
+            weight: placed.cell.weight,
+            size: placed.cell.size,
+            color: placed.cell.color,
+            x: placed.x,
+            y: placed.y,
+            pen: advance as f64,
+            items: Vec::with_capacity(8),
+        }
+    }
+
+    /// Returns the `TJ` number that moves the pen from the end of the run
+    /// to `placed`. Returns `None` when `placed` has another baseline, face,
+    /// size or colour, or starts left of the pen, because a backward move
+    /// would put the cells out of reading order.
+    fn kerning_to(&self, placed: &Placed) -> Option<f32> {
+        let cell = &placed.cell;
+        if placed.y != self.y
+            || cell.weight != self.weight
+            || cell.size != self.size
+            || cell.color != self.color
+        {
+            return None;
+        }
+        let target = f64::from(placed.x - self.x) * 1000.0 / f64::from(self.size);
+        // A positive `TJ` number moves the pen left.
+        let kerning = self.pen - target;
+        (kerning <= 0.0).then_some(kerning as f32)
+    }
+}
+
+/// Appends the operations that show a page's text: one `TJ` per run of
+/// cells that share a baseline, a face, a size and a colour, with the font
+/// and the colour set only when they change.
+fn text_operations(
+    texts: Vec<Placed>,
+    handles: &[Option<PdfFontHandle>],
+    ops: &mut Vec<Op>,
+) -> Result<(), PdfError> {
+    let mut state: Option<(Weight, f32, [f32; 3])> = None;
+    let mut run: Option<TextRun> = None;
+    for placed in texts {
+        if handles[placed.cell.weight as usize].is_none() {
+            continue;
+        }
+        let advance = Face::get(placed.cell.weight)?.pdf_advance(&placed.cell.text);
+        if let Some(current) = run.as_mut() {
+            if let Some(kerning) = current.kerning_to(&placed) {
+                if kerning != 0.0 {
+                    current.items.push(TextItem::Offset(kerning));
+                    current.pen -= f64::from(kerning);
+                }
+                current.pen += advance as f64;
+                current.items.push(TextItem::Text(placed.cell.text));
+                continue;
+            }
+        }
+        if let Some(finished) = run.take() {
+            show_run(finished, handles, &mut state, ops);
+        }
+        let mut started = TextRun::start(&placed, advance);
+        started.items.push(TextItem::Text(placed.cell.text));
+        run = Some(started);
+    }
+    if let Some(finished) = run {
+        show_run(finished, handles, &mut state, ops);
+    }
+    Ok(())
+}
+
+fn show_run(
+    run: TextRun,
+    handles: &[Option<PdfFontHandle>],
+    state: &mut Option<(Weight, f32, [f32; 3])>,
+    ops: &mut Vec<Op>,
+) {
+    let Some(font) = handles[run.weight as usize].clone() else {
+        return;
+    };
+    let (font_changed, color_changed) = match *state {
+        Some((weight, size, color)) => {
+            (weight != run.weight || size != run.size, color != run.color)
+        }
+        None => (true, true),
+    };
+    if color_changed {
+        ops.push(Op::SetFillColor {
+            col: rgb(run.color),
+        });
+    }
+    if font_changed {
+        ops.push(Op::SetFont {
+            font,
+            size: Pt(run.size),
+        });
+    }
+    *state = Some((run.weight, run.size, run.color));
+    ops.push(Op::SetTextMatrix {
+        matrix: TextMatrix::Translate(Pt(run.x), Pt(run.y)),
+    });
+    ops.push(Op::ShowText { items: run.items });
 }
 
 /// Deflate level of the page and font streams. On a 20-line invoice, level 1
@@ -565,16 +695,19 @@ pub fn wrap(text: &str, width: f32, size: f32, weight: Weight) -> Result<Vec<Str
 /// embedded font has a glyph for every character left, so that no blank box
 /// or "?" is ever printed in place of a letter.
 pub fn printable(text: &str) -> Result<String, PdfError> {
-    let cleaned: String = text
-        .replace("\r\n", "\n")
-        .chars()
-        .filter_map(|character| match character {
-            '\t' => Some(' '),
-            '\n' => Some('\n'),
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect();
+    let cleaned: String = if text.chars().any(char::is_control) {
+        text.replace("\r\n", "\n")
+            .chars()
+            .filter_map(|character| match character {
+                '\t' => Some(' '),
+                '\n' => Some('\n'),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect()
+    } else {
+        text.to_string()
+    };
     if let Some(character) = unprintable_characters(&cleaned)?.first() {
         return Err(PdfError::UnsupportedCharacter {
             character: *character,
@@ -592,10 +725,12 @@ pub fn unprintable_characters(text: &str) -> Result<Vec<char>, PdfError> {
     let bold = Face::get(Weight::Bold)?;
     let mut missing = Vec::new();
     for character in text.chars() {
-        if character.is_control() || missing.contains(&character) {
+        // The coverage lookups come first because nearly every character
+        // passes them, and they cost less than the other two tests.
+        if regular.covers(character) && bold.covers(character) {
             continue;
         }
-        if !(regular.covers(character) && bold.covers(character)) {
+        if !character.is_control() && !missing.contains(&character) {
             missing.push(character);
         }
     }

@@ -69,9 +69,12 @@ impl Default for Template {
 }
 
 impl Template {
-    /// Checks the values a user can get wrong, naming the field to fix.
+    /// Checks the values a user can get wrong, naming the field to fix. The
+    /// footer text is printed on every page, so a character the embedded
+    /// fonts lack is rejected here rather than when a document is rendered.
     pub fn validated(self) -> Result<Template, PdfError> {
         layout::parse_color(&self.accent_color)?;
+        check_printable("the footer text", &self.footer)?;
         if let Some(path) = &self.logo {
             if !path.is_file() {
                 return Err(PdfError::Logo {
@@ -103,6 +106,14 @@ pub enum PdfError {
         code = *character as u32
     )]
     UnsupportedCharacter { character: char, text: String },
+    /// Characters without a glyph in the embedded fonts, found in the text of
+    /// a printed field (such as "the customer's name").
+    #[error("{}", unprintable_message(field, text, characters))]
+    UnprintableText {
+        field: String,
+        text: String,
+        characters: Vec<char>,
+    },
     #[error("invalid accent colour \"{0}\": write it as #RRGGBB, such as #1F4E79")]
     InvalidColor(String),
     #[error("logo {path}: {reason}; choose a PNG file or clear \"logo\"")]
@@ -117,6 +128,43 @@ pub enum PdfError {
 /// faces cannot show, so that a caller can reject them before rendering.
 pub fn unprintable_characters(text: &str) -> Result<Vec<char>, PdfError> {
     layout::unprintable_characters(text)
+}
+
+/// Checks that the embedded DejaVu Sans faces can show every character of
+/// `text`, printed as `field`. Returns `PdfError::UnprintableText` listing
+/// the characters they cannot show, once each.
+pub fn check_printable(field: &str, text: &str) -> Result<(), PdfError> {
+    let characters = layout::unprintable_characters(text)?;
+    if characters.is_empty() {
+        return Ok(());
+    }
+    Err(PdfError::UnprintableText {
+        field: field.to_string(),
+        text: text.to_string(),
+        characters,
+    })
+}
+
+/// Characters of the field's text quoted in an unprintable-character message.
+const QUOTED_CHARACTERS: usize = 60;
+
+fn unprintable_message(field: &str, text: &str, characters: &[char]) -> String {
+    let listed: Vec<String> = characters.iter().map(char::to_string).collect();
+    let codes: Vec<String> = characters
+        .iter()
+        .map(|character| format!("U+{:04X}", u32::from(*character)))
+        .collect();
+    // A long description is cut, since the field name already locates it.
+    let mut quoted: String = text.chars().take(QUOTED_CHARACTERS).collect();
+    if text.chars().count() > QUOTED_CHARACTERS {
+        quoted.push('…');
+    }
+    format!(
+        "{field} (\"{quoted}\") contains {} ({}), which the PDF font DejaVu Sans cannot show: write {} in Latin letters (a transliteration), or in Greek or Cyrillic",
+        listed.join(" "),
+        codes.join(", "),
+        if characters.len() == 1 { "it" } else { "them" }
+    )
 }
 
 /// Returns the title and number a document prints on every page, such as

@@ -200,7 +200,11 @@ impl Outlines {
             .map(|(new, old)| (*old, new as u16))
             .collect();
 
-        let mut glyf = Vec::new();
+        let glyf_length: usize = kept
+            .iter()
+            .map(|glyph| self.glyph(*glyph).len().next_multiple_of(4))
+            .sum();
+        let mut glyf = Vec::with_capacity(glyf_length);
         let mut loca = Vec::with_capacity((kept.len() + 1) * 4);
         let mut hmtx = Vec::with_capacity(kept.len() * 4);
         for old in &kept {
@@ -337,11 +341,14 @@ fn unicode_cmap(mapped: &BTreeMap<char, u16>) -> Vec<u8> {
 
 /// Sums a table as big-endian 32-bit words, the last one padded with zeros.
 fn checksum(data: &[u8]) -> u32 {
-    data.chunks(4).fold(0u32, |sum, chunk| {
-        let mut word = [0u8; 4];
-        word[..chunk.len()].copy_from_slice(chunk);
-        sum.wrapping_add(u32::from_be_bytes(word))
-    })
+    let words = data.chunks_exact(4);
+    let rest = words.remainder();
+    let sum = words.fold(0u32, |sum, word| {
+        sum.wrapping_add(u32::from_be_bytes([word[0], word[1], word[2], word[3]]))
+    });
+    let mut last = [0u8; 4];
+    last[..rest.len()].copy_from_slice(rest);
+    sum.wrapping_add(u32::from_be_bytes(last))
 }
 
 /// Writes an sfnt file from tables sorted by tag, each on a 4-byte boundary.

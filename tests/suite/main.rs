@@ -25,6 +25,7 @@ mod gui_import;
 mod gui_restore;
 #[cfg(feature = "gui")]
 mod gui_settings;
+mod keyring;
 mod northwind;
 mod numbering;
 mod payments;

@@ -224,3 +224,136 @@ fn unprintable_finding_names_each_field() {
     );
     assert!(messages[2].contains("U+6F22"), "{messages:#?}");
 }
+
+#[test]
+fn template_footer_with_ideographs_rejected() {
+    let (_dir, mut books) = books();
+    let template = Template {
+        footer: "Bureau de 東京 · merci".to_string(),
+        ..Template::default()
+    };
+
+    let error = books.set_template(&template).unwrap_err().to_string();
+
+    assert!(error.starts_with("the footer text"), "{error}");
+    assert!(error.contains("東 京"), "{error}");
+    assert!(error.contains("U+6771, U+4EAC"), "{error}");
+    assert!(error.contains("in Latin letters"), "{error}");
+    assert_eq!(books.template().unwrap(), Template::default());
+}
+
+#[test]
+fn template_footer_in_greek_saved() {
+    let (_dir, mut books) = books();
+    let template = Template {
+        footer: "Ευχαριστούμε · Спасибо · Děkujeme\nIBAN FR76".to_string(),
+        ..Template::default()
+    };
+
+    books.set_template(&template).unwrap();
+
+    assert_eq!(books.template().unwrap(), template);
+}
+
+#[test]
+fn template_footer_rejected_by_cli() {
+    let (dir, books) = books();
+    drop(books);
+    let file = dir.path().join("template.json");
+    std::fs::write(&file, r#"{"footer": "Tōkyō 東京"}"#).unwrap();
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_facturier"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["template", "set", "--json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("the footer text"), "{stderr}");
+    assert!(stderr.contains("U+6771, U+4EAC"), "{stderr}");
+    assert!(stderr.contains("in Latin letters"), "{stderr}");
+}
+
+/// Writes a template JSON straight into the settings table, as a version
+/// that did not check the footer's characters could have saved it.
+fn save_unchecked_template(data_dir: &std::path::Path, footer: &str) {
+    let template = Template {
+        footer: footer.to_string(),
+        ..Template::default()
+    };
+    let connection =
+        rusqlite::Connection::open(data_dir.join(facturier::store::DATABASE_FILE)).unwrap();
+    connection
+        .execute(
+            "INSERT INTO settings (key, value) VALUES ('template', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [serde_json::to_string(&template).unwrap()],
+        )
+        .unwrap();
+}
+
+#[test]
+fn older_footer_with_ideographs_blocks_issue() {
+    let (dir, books) = books();
+    drop(books);
+    save_unchecked_template(dir.path(), "株式会社 Tanaka");
+    let mut books = facturier::books::Books::open(dir.path()).unwrap();
+    let id = draft(
+        &mut books,
+        DocumentKind::Invoice,
+        &invoice_to("Kabushiki Kaisha Tanaka"),
+    );
+
+    let findings = books.checklist(id).unwrap();
+    let unprintable: Vec<_> = findings
+        .iter()
+        .filter(|finding| finding.code == compliance::UNPRINTABLE)
+        .collect();
+    assert_eq!(unprintable.len(), 1, "{findings:#?}");
+    assert_eq!(unprintable[0].severity, Severity::Blocking);
+    let message = &unprintable[0].message;
+    assert!(
+        message.starts_with("the template's footer text"),
+        "{message}"
+    );
+    assert!(message.contains("株 式 会 社"), "{message}");
+    assert!(message.contains("in Latin letters"), "{message}");
+
+    let error = books.issue(id, None).unwrap_err().to_string();
+    assert!(error.contains("the template's footer text"), "{error}");
+    assert!(!books.view(id, today()).unwrap().document.issued);
+}
+
+#[test]
+fn older_footer_fixed_lets_issue() {
+    let (dir, books) = books();
+    drop(books);
+    save_unchecked_template(dir.path(), "東京");
+    let mut books = facturier::books::Books::open(dir.path()).unwrap();
+    let id = draft(
+        &mut books,
+        DocumentKind::Invoice,
+        &invoice_to("Kabushiki Kaisha Tanaka"),
+    );
+    let fixed = Template {
+        footer: "Tōkyō".to_string(),
+        ..Template::default()
+    };
+
+    books.set_template(&fixed).unwrap();
+
+    let findings = books.checklist(id).unwrap();
+    assert!(
+        findings
+            .iter()
+            .all(|finding| finding.code != compliance::UNPRINTABLE),
+        "{findings:#?}"
+    );
+    books.issue(id, None).unwrap();
+    let pdf = books.pdf(id).unwrap();
+    assert_qpdf_check(&pdf);
+    assert!(text(&pdf).contains("Tōkyō"));
+}

@@ -155,3 +155,78 @@ fn no_text_overlaps_or_leaves_the_margins() {
         }
     }
 }
+
+/// Returns an invoice whose rows mix descriptions of different lengths, so
+/// that the pen moves between the cells of each row differ from row to row.
+fn mixed_rows_invoice() -> String {
+    let descriptions = [
+        "Audit",
+        "Formation avancée des équipes",
+        "Étude",
+        "Maintenance préventive trimestrielle",
+        "Conseil",
+        "Développement Ωmega",
+        "Support",
+        "Revue de code et documentation",
+    ];
+    let lines: Vec<_> = descriptions
+        .iter()
+        .enumerate()
+        .map(|(index, description)| {
+            serde_json::json!({
+                "description": description, "quantity": (index + 1).to_string(), "unit": "HUR",
+                "unit_price": "12.50", "vat": {"category": "S", "rate": "20"}
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "customer": {"name": "Atelier Lenoir SARL",
+            "address": {"line1": "4 rue Neuve", "postcode": "69003", "city": "Lyon", "country": "FR"}},
+        "currency": "EUR", "issue_date": "2026-03-02", "lines": lines
+    })
+    .to_string()
+}
+
+#[test]
+fn row_cells_keep_their_columns() {
+    let (_dir, mut books) = books();
+    let id = draft(&mut books, DocumentKind::Invoice, &mixed_rows_invoice());
+    let pdf = books.pdf(id).unwrap();
+    let ((width, _height), words) = words(&pdf);
+
+    let line_totals = [
+        "12,50", "25,00", "37,50", "50,00", "62,50", "75,00", "87,50", "100,00",
+    ];
+    // The line totals are right-aligned in the last column, without the
+    // currency sign that follows the amounts of the totals block.
+    let right_edges: Vec<f32> = words
+        .iter()
+        .filter(|word| line_totals.contains(&word.text.as_str()) && word.x_max > width - 50.0)
+        .map(|word| word.x_max)
+        .collect();
+    assert_eq!(right_edges.len(), line_totals.len(), "{right_edges:?}");
+    // The last column ends at the right margin (15 mm, 42.5 pt) less 3 pt of
+    // padding. The PDF's advance widths are rounded down to thousandths of
+    // an em, which moves a right edge by less than 0.1 pt over one amount.
+    let column_end = width - 42.5 - 3.0;
+    for edge in &right_edges {
+        assert!(
+            (edge - column_end).abs() < 0.1,
+            "line totals end at {right_edges:?}, not at {column_end}"
+        );
+    }
+
+    let description_starts: Vec<f32> = words
+        .iter()
+        .filter(|word| ["Audit", "Formation", "Étude", "Maintenance"].contains(&word.text.as_str()))
+        .map(|word| word.x_min)
+        .collect();
+    assert_eq!(description_starts.len(), 4, "{description_starts:?}");
+    let column_start = 42.5 + 3.0;
+    for start in &description_starts {
+        assert!(
+            (start - column_start).abs() < 0.01,
+            "descriptions start at {description_starts:?}, not at {column_start}"
+        );
+    }
+}
