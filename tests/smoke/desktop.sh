@@ -1,0 +1,364 @@
+#!/usr/bin/env bash
+# End-to-end test of the desktop integrations with real programs under Xvfb:
+#  1. the logo picker of Settings opens the real file dialog of rfd (zenity,
+#     rfd's fallback when no XDG desktop portal answers on D-Bus), the test
+#     types the path of a PNG, and the logo is saved in the books;
+#  2. Print on an issued invoice opens the archived PDF in MuPDF, the
+#     default application/pdf viewer of a private XDG configuration, and the
+#     file it shows is byte-identical to `facturier pdf NUMBER -o`;
+#  3. "Compose in my mail app" hands an .eml draft to the program associated
+#     with message/rfc822 (xmessage, a plain text viewer) while the PDF viewer
+#     is still open, and the draft has the typed recipients, the subject and
+#     the archived PDF attached byte-identical.
+# It fails when a dialog or viewer window never appears, and saves a
+# screenshot of the screen at that moment.
+#
+# Usage: tests/smoke/desktop.sh [SCREENSHOT_DIR]
+# Environment: FACTURIER_BIN (default target/release/facturier),
+# SMOKE_DISPLAY (default :96), SMOKE_TIMEOUT in seconds for each wait
+# (default 30).
+# Needs the Debian packages xvfb, xdotool, imagemagick, x11-utils, zenity,
+# xdg-utils and mupdf, and python3.
+set -euo pipefail
+
+bin=${FACTURIER_BIN:-target/release/facturier}
+shots=${1:-target/smoke/desktop}
+display=${SMOKE_DISPLAY:-:96}
+timeout=${SMOKE_TIMEOUT:-30}
+convert_bin=/usr/bin/convert
+
+for tool in Xvfb xdotool import "$convert_bin" xprop xmessage zenity xdg-open xdg-mime mupdf python3; do
+    if ! command -v "$tool" >/dev/null; then
+        echo "desktop: $tool is missing: apt-get install xvfb xdotool imagemagick x11-utils zenity xdg-utils mupdf python3" >&2
+        exit 2
+    fi
+done
+if [[ ! -x $bin ]]; then
+    echo "desktop: $bin not found: run cargo build --release first" >&2
+    exit 2
+fi
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+
+# Positions in the app window, which the script sets to 1280x820 at the
+# screen's top left corner. They hold for the English interface and the
+# light theme, the app's defaults here since LC_ALL=C.UTF-8 and no desktop
+# announces a dark mode. Buttons are clicked with the mouse because iced
+# 0.14 moves the keyboard focus only through text fields.
+window_width=1280
+window_height=820
+settings_tab=(648 23)
+board_tab=(151 23)
+choose_logo=(194 507)
+logo_thumbnail_crop=96x46+74+497
+first_row=(78 546)
+# The "previous page" button, drawn under the list: at this height only when
+# the list shows exactly one row.
+pager_after_one_row=(29 584)
+credit_note_button=(22 118)
+print_button=(393 128)
+email_button=(466 128)
+email_to_field=(640 167)
+email_send_button=(325 488)
+compose_button=(473 488)
+
+scratch=$(mktemp -d)
+mkdir -p "$shots" "$scratch"/{home,config,cache,tmp,pictures} "$scratch/share/applications"
+shots=$(cd "$shots" && pwd)
+data_dir=$scratch/data
+xvfb_pid=""
+app_pid=""
+app_window=""
+
+# Lists the descendants of process $1, deepest last.
+descendants() {
+    local child
+    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+        echo "$child"
+        descendants "$child"
+    done
+}
+
+cleanup() {
+    if [[ -n $app_pid ]]; then
+        # The viewers started through xdg-open are the app's descendants.
+        local pids
+        pids=$(descendants "$app_pid")
+        [[ -n $pids ]] && kill $pids 2>/dev/null || true
+        kill "$app_pid" 2>/dev/null || true
+    fi
+    [[ -n $xvfb_pid ]] && kill "$xvfb_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "desktop: $*" >&2
+    if [[ -n $xvfb_pid ]] && kill -0 "$xvfb_pid" 2>/dev/null; then
+        DISPLAY=$display import -window root "$shots/failure.png" 2>/dev/null &&
+            echo "desktop: screenshot of the failure: $shots/failure.png" >&2
+    fi
+    if [[ -f $scratch/app.log ]]; then
+        echo "desktop: app output:" >&2
+        tail -n 40 "$scratch/app.log" >&2
+    fi
+    exit 1
+}
+
+# Runs xdotool on the test display; a call that hangs fails after 10 s.
+xdo() {
+    timeout 10 env DISPLAY="$display" xdotool "$@"
+}
+
+# Runs "$@" every 0.2 s until it succeeds; fails with message $1 after
+# $timeout seconds.
+wait_until() {
+    local what=$1
+    shift
+    local tries=$((timeout * 5))
+    for _ in $(seq 1 "$tries"); do
+        "$@" && return 0
+        sleep 0.2
+    done
+    fail "timed out after ${timeout}s waiting for $what"
+}
+
+click() {
+    xdo mousemove --window "$app_window" "$1" "$2" click 1
+}
+
+# Prints the red, green and blue values (0-255) of the app window's pixel
+# at $1,$2.
+pixel() {
+    DISPLAY=$display import -window "$app_window" "$scratch/window.png"
+    "$convert_bin" "$scratch/window.png" -format \
+        "%[fx:round(255*p{$1,$2}.r)] %[fx:round(255*p{$1,$2}.g)] %[fx:round(255*p{$1,$2}.b)]" info:
+}
+
+# Succeeds when the pixel at $1,$2 is blue (a primary button of the theme).
+is_blue() {
+    local r g b
+    read -r r g b < <(pixel "$1" "$2")
+    ((b > r + 40 && b > g + 40))
+}
+
+# Succeeds when the pixel at $1,$2 is red (a danger button of the theme).
+is_red() {
+    local r g b
+    read -r r g b < <(pixel "$1" "$2")
+    ((r > g + 60 && r > b + 60))
+}
+
+# Prints the first visible window whose class is $1 and name matches $2.
+find_window() {
+    xdo search --onlyvisible --class "$1" 2>/dev/null | while read -r id; do
+        if [[ $(xdo getwindowname "$id" 2>/dev/null) =~ $2 ]]; then
+            echo "$id"
+            break
+        fi
+    done || true
+}
+
+window_exists() {
+    [[ -n $(find_window "$1" "$2") ]]
+}
+
+facturier() {
+    "$bin" --data-dir "$data_dir" "$@"
+}
+
+# --- Books, PNG and file type associations ---------------------------------
+
+facturier demo >/dev/null
+number=$(facturier invoice list --type invoice --json | python3 -c '
+import json, sys
+invoices = [row for row in json.load(sys.stdin) if row["status"] == "open"]
+print(invoices[0]["number"] if invoices else "")')
+[[ -n $number ]] || fail "the demo books have no open invoice"
+facturier pdf "$number" -o "$scratch/archived.pdf"
+echo "desktop: demo books in $data_dir, invoice $number"
+
+logo=$scratch/pictures/facturier-test-logo.png
+"$convert_bin" -size 160x80 gradient:'#1F4E79-#E8A33D' -gravity center \
+    -pointsize 28 -fill white -annotate 0 LOGO "$logo"
+
+# A private desktop: the XDG folders, the temporary folder where the app
+# writes what it opens, and a D-Bus session address where nothing listens,
+# so that rfd finds no desktop portal and falls back to zenity. No desktop
+# session variable is set, so xdg-open uses the XDG associations.
+unset WAYLAND_DISPLAY XDG_CURRENT_DESKTOP XDG_SESSION_DESKTOP DESKTOP_SESSION \
+    KDE_FULL_SESSION GNOME_DESKTOP_SESSION_ID BROWSER LANGUAGE
+export HOME=$scratch/home XDG_CONFIG_HOME=$scratch/config XDG_CACHE_HOME=$scratch/cache \
+    XDG_DATA_HOME=$scratch/share XDG_DATA_DIRS=/usr/local/share:/usr/share \
+    TMPDIR=$scratch/tmp DBUS_SESSION_BUS_ADDRESS=unix:path=$scratch/no-session-bus \
+    NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory LC_ALL=C.UTF-8 LANG=C.UTF-8
+
+cat >"$XDG_DATA_HOME/applications/facturier-test-pdf-viewer.desktop" <<'EOF'
+[Desktop Entry]
+Type=Application
+Name=MuPDF (Facturier desktop test)
+Exec=mupdf %f
+MimeType=application/pdf;
+NoDisplay=true
+EOF
+cat >"$XDG_DATA_HOME/applications/facturier-test-mail-viewer.desktop" <<'EOF'
+[Desktop Entry]
+Type=Application
+Name=Mail draft viewer (Facturier desktop test)
+Exec=xmessage -title facturier-mail-draft -file %f
+MimeType=message/rfc822;
+NoDisplay=true
+EOF
+xdg-mime default facturier-test-pdf-viewer.desktop application/pdf
+xdg-mime default facturier-test-mail-viewer.desktop message/rfc822
+[[ $(xdg-mime query default application/pdf) == facturier-test-pdf-viewer.desktop ]] ||
+    fail "xdg-mime did not record the PDF viewer association"
+[[ $(xdg-mime query default message/rfc822) == facturier-test-mail-viewer.desktop ]] ||
+    fail "xdg-mime did not record the mail viewer association"
+
+# --- The app in a real window ---------------------------------------------
+
+Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >"$scratch/xvfb.log" 2>&1 &
+xvfb_pid=$!
+display_ready() {
+    xdo getdisplaygeometry >/dev/null 2>&1
+}
+wait_until "the X server $display" display_ready
+
+DISPLAY=$display ICED_BACKEND=tiny-skia "$bin" --data-dir "$data_dir" >"$scratch/app.log" 2>&1 &
+app_pid=$!
+
+# The title is "Facturier · COMPANY" once the books are loaded, with the
+# navigation bar.
+app_window_found() {
+    kill -0 "$app_pid" 2>/dev/null || fail "facturier exited before showing its window"
+    app_window=$(xdo search --onlyvisible --name '^Facturier .' 2>/dev/null | head -n 1 || true)
+    [[ -n $app_window ]]
+}
+wait_until "the Facturier window with the demo company" app_window_found
+xdo windowmove --sync "$app_window" 0 0
+xdo windowsize --sync "$app_window" "$window_width" "$window_height"
+echo "desktop: app window $app_window"
+
+# --- 1. The logo picker: rfd's real file dialog -----------------------------
+
+click "${settings_tab[@]}"
+wait_until "the Settings screen" is_blue 610 12
+click "${choose_logo[@]}"
+wait_until "the file dialog (zenity) after Choose a PNG" window_exists zenity .
+dialog=$(find_window zenity .)
+echo "desktop: file dialog window $dialog ($(xdo getwindowname "$dialog"))"
+# GTK ignores keys until the chooser has settled. Ctrl+L opens the location
+# field, whose first typed character is lost when "/" opens it instead.
+sleep 1
+xdo windowfocus --sync "$dialog"
+xdo key ctrl+l
+sleep 0.5
+xdo key ctrl+a
+xdo type --delay 20 "$logo"
+# The location field completes file names as they are typed; a Return sent
+# before its completion settles only closes the completion.
+sleep 1
+xdo key Return
+wait_until "the file dialog to close" bash -c "! DISPLAY=$display xdotool search --onlyvisible --class zenity >/dev/null 2>&1"
+
+logo_saved() {
+    [[ $(facturier template show | python3 -c 'import json, sys; print(json.load(sys.stdin)["logo"] or "")') == "$logo" ]]
+}
+wait_until "the picked logo in the saved template" logo_saved
+# The thumbnail of the gradient has far more colours than the row without a
+# logo ("none" and a grey button).
+thumbnail_shown() {
+    DISPLAY=$display import -window "$app_window" "$scratch/window.png"
+    local colours
+    colours=$("$convert_bin" "$scratch/window.png" -crop "$logo_thumbnail_crop" +repage -format '%k' info:)
+    ((colours > 100))
+}
+wait_until "the logo's thumbnail in Settings" thumbnail_shown
+DISPLAY=$display import -window root "$shots/logo-picked.png"
+echo "desktop: logo picked through zenity and saved: $logo"
+
+# --- 2. Print: the archived PDF in the default viewer -----------------------
+
+click "${board_tab[@]}"
+wait_until "the board" is_blue 122 12
+xdo windowfocus --sync "$app_window"
+xdo key ctrl+f
+xdo type --delay 20 "$number"
+wait_until "the board's list filtered to $number" is_blue "${pager_after_one_row[@]}"
+click "${first_row[@]}"
+wait_until "invoice $number in the editor" is_red "${credit_note_button[@]}"
+
+click "${print_button[@]}"
+wait_until "the PDF viewer (MuPDF) after Print" window_exists mupdf "^facturier-.*\\.pdf"
+viewer=$(find_window mupdf "^facturier-.*\\.pdf")
+viewer_title=$(xdo getwindowname "$viewer")
+printed=$TMPDIR/${viewer_title%% - *}
+echo "desktop: viewer window $viewer: $viewer_title"
+[[ $(basename "$printed") == facturier-"$number"-* ]] || fail "the viewer shows $printed, not invoice $number"
+ps -eo args | grep -F " $printed" | grep -q mupdf || fail "no MuPDF process has $printed open"
+cmp "$printed" "$scratch/archived.pdf" || fail "the printed PDF differs from the PDF archived at issue"
+DISPLAY=$display import -window root "$shots/print-viewer.png"
+echo "desktop: Print opened the archived PDF of $number in MuPDF"
+
+# --- 3. Compose in my mail app, with the viewer still open ------------------
+
+# The viewer stays open; it is moved off the buttons of the e-mail dialog.
+xdo windowmove --sync "$viewer" 700 600
+click "${email_button[@]}"
+wait_until "the e-mail dialog while the PDF viewer is open" is_blue "${email_send_button[@]}"
+recipients="compta@client.example, achats@client.example"
+click "${email_to_field[@]}"
+xdo windowfocus --sync "$app_window"
+xdo type --delay 20 "$recipients"
+click "${compose_button[@]}"
+wait_until "the mail program's window after Compose" window_exists Xmessage "^facturier-mail-draft\$"
+mail_window=$(find_window Xmessage "^facturier-mail-draft\$")
+draft=$(xprop -display "$display" -id "$mail_window" WM_COMMAND |
+    grep -o "\"$TMPDIR/[^\"]*\\.eml\"" | tr -d '"')
+[[ -n $draft && -f $draft ]] || fail "the mail program's window shows no .eml draft of the app"
+echo "desktop: mail window $mail_window shows $draft"
+DISPLAY=$display import -window root "$shots/mail-draft.png"
+
+if ! python3 - "$draft" "$scratch/archived.pdf" "$number" "$recipients" <<'EOF'
+import sys
+from email import policy
+from email.parser import BytesParser
+from email.utils import getaddresses
+
+draft, archived, number, typed = sys.argv[1:]
+with open(draft, "rb") as file:
+    message = BytesParser(policy=policy.default).parse(file)
+problems = []
+expected = sorted(address.strip() for address in typed.split(","))
+recipients = sorted(address for _, address in getaddresses([str(message["To"])]))
+if recipients != expected:
+    problems.append(f"To is {recipients}, expected {expected}")
+if number not in str(message["Subject"]):
+    problems.append(f"the subject {message['Subject']!r} does not name {number}")
+if message["X-Unsent"] != "1":
+    problems.append("the draft lacks X-Unsent: 1, so mail programs open it as received mail")
+attachments = [part for part in message.iter_attachments()]
+pdfs = [part for part in attachments if part.get_content_type() == "application/pdf"]
+if len(pdfs) != 1:
+    problems.append(f"{len(pdfs)} PDF attachments instead of one")
+else:
+    pdf = pdfs[0]
+    if pdf.get_filename() != f"{number}.pdf":
+        problems.append(f"the attachment is named {pdf.get_filename()!r}, expected {number}.pdf")
+    with open(archived, "rb") as file:
+        if pdf.get_content() != file.read():
+            problems.append("the attached PDF differs from the PDF archived at issue")
+body = message.get_body(preferencelist=("plain",))
+if body is None or number not in body.get_content():
+    problems.append(f"the text part does not name {number}")
+for problem in problems:
+    print(f"desktop: {problem}", file=sys.stderr)
+sys.exit(1 if problems else 0)
+EOF
+then
+    fail "the .eml draft is wrong"
+fi
+kill -0 "$app_pid" 2>/dev/null || fail "facturier exited during the test"
+echo "desktop: Compose handed a draft to the mail program: recipients, subject and the archived PDF attached"
+echo "desktop: passed; screenshots in $shots"
