@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end test of the desktop integrations with real programs under Xvfb:
 #  1. the logo picker of Settings opens the real file dialog of rfd (zenity,
-#     rfd's fallback when no XDG desktop portal answers on D-Bus), the test
-#     types the path of a PNG, and the logo is saved in the books;
+#     rfd's fallback when no XDG desktop portal replies on D-Bus), the test
+#     types the path of a PNG, and the logo is saved in the books. Then the
+#     save dialog of "Back up the books" writes a backup at a typed path;
 #  2. Print on an issued invoice opens the archived PDF in MuPDF, the
 #     default application/pdf viewer of a private XDG configuration, and the
 #     file it shows is byte-identical to `facturier pdf NUMBER -o`;
@@ -50,6 +51,8 @@ settings_tab=(648 23)
 board_tab=(151 23)
 choose_logo=(194 507)
 logo_thumbnail_crop=96x46+74+497
+# Position once a logo is shown, because the logo row is then taller.
+back_up_button=(107 659)
 first_row=(78 546)
 # The "previous page" button, drawn under the list: at this height only when
 # the list shows exactly one row.
@@ -101,6 +104,8 @@ fail() {
     if [[ -f $scratch/app.log ]]; then
         echo "desktop: app output:" >&2
         tail -n 40 "$scratch/app.log" >&2
+        echo "desktop: app log in the data folder:" >&2
+        cat "$data_dir"/logs/* 2>/dev/null | tail -n 20 >&2 || true
     fi
     exit 1
 }
@@ -218,9 +223,13 @@ xdg-mime default facturier-test-mail-viewer.desktop message/rfc822
 
 # --- The app in a real window ---------------------------------------------
 
+if xdo getdisplaygeometry >/dev/null 2>&1; then
+    fail "an X server already runs on $display: set SMOKE_DISPLAY to a free display"
+fi
 Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >"$scratch/xvfb.log" 2>&1 &
 xvfb_pid=$!
 display_ready() {
+    kill -0 "$xvfb_pid" 2>/dev/null || fail "Xvfb exited: $(cat "$scratch/xvfb.log")"
     xdo getdisplaygeometry >/dev/null 2>&1
 }
 wait_until "the X server $display" display_ready
@@ -231,7 +240,12 @@ app_pid=$!
 # The title is "Facturier · COMPANY" once the books are loaded, with the
 # navigation bar.
 app_window_found() {
-    kill -0 "$app_pid" 2>/dev/null || fail "facturier exited before showing its window"
+    if ! kill -0 "$app_pid" 2>/dev/null; then
+        local status=0
+        wait "$app_pid" || status=$?
+        app_pid=""
+        fail "facturier exited with status $status before showing its window"
+    fi
     app_window=$(xdo search --onlyvisible --name '^Facturier .' 2>/dev/null | head -n 1 || true)
     [[ -n $app_window ]]
 }
@@ -277,6 +291,37 @@ thumbnail_shown() {
 wait_until "the logo's thumbnail in Settings" thumbnail_shown
 DISPLAY=$display import -window root "$shots/logo-picked.png"
 echo "desktop: logo picked through zenity and saved: $logo"
+
+# The save dialog of a backup proposes a file name in its name field. The
+# test replaces that name with a full path.
+backup=$scratch/pictures/facturier-test-backup.sqlite3
+click "${back_up_button[@]}"
+wait_until "the save dialog (zenity) after Back up the books" window_exists zenity .
+dialog=$(find_window zenity .)
+sleep 1
+xdo windowfocus --sync "$dialog"
+xdo key ctrl+a
+xdo type --delay 20 "$backup"
+sleep 1
+xdo key Return
+wait_until "the save dialog to close" bash -c "! DISPLAY=$display xdotool search --onlyvisible --class zenity >/dev/null 2>&1"
+backup_written() {
+    python3 - "$backup" <<'EOF'
+import sqlite3, sys
+try:
+    books = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+    checked = books.execute("PRAGMA integrity_check").fetchone()[0]
+    companies = books.execute("SELECT count(*) FROM company").fetchone()[0]
+except sqlite3.Error:
+    sys.exit(1)
+sys.exit(0 if checked == "ok" and companies == 1 else 1)
+EOF
+}
+wait_until "a valid backup at $backup" backup_written
+echo "desktop: backup saved through the zenity save dialog: $backup"
+if grep -qh "Using zenity fallback" "$data_dir"/logs/* 2>/dev/null; then
+    echo "desktop: rfd logged its zenity fallback"
+fi
 
 # --- 2. Print: the archived PDF in the default viewer -----------------------
 

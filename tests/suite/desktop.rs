@@ -4,6 +4,9 @@
 //! stays open until the test releases it, as a PDF viewer stays open until
 //! the user closes it.
 
+// The helpers unwrap too: a failed unwrap fails the test that called them.
+#![allow(clippy::unwrap_used)]
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
