@@ -4,9 +4,10 @@
 #     rfd's fallback when no XDG desktop portal replies on D-Bus), the test
 #     types the path of a PNG, and the logo is saved in the books. Then the
 #     save dialog of "Back up the books" writes a backup at a typed path;
-#  2. Print on an issued invoice opens the archived PDF in MuPDF, the
-#     default application/pdf viewer of a private XDG configuration, and the
-#     file it shows is byte-identical to `facturier pdf NUMBER -o`;
+#  2. Export PDF on an issued invoice saves the archived PDF through the
+#     save dialog, and Print opens it in MuPDF, the default application/pdf
+#     viewer of a private XDG configuration. Both files are byte-identical
+#     to `facturier pdf NUMBER -o`;
 #  3. "Compose in my mail app" hands an .eml draft to the program associated
 #     with message/rfc822 (xmessage, a plain text viewer) while the PDF viewer
 #     is still open, and the draft has the typed recipients, the subject and
@@ -49,6 +50,9 @@ window_width=1280
 window_height=820
 settings_tab=(648 23)
 board_tab=(151 23)
+# Points inside those tabs, off their text, which are blue while active.
+settings_tab_corner=(610 12)
+board_tab_corner=(122 12)
 choose_logo=(194 507)
 logo_thumbnail_crop=96x46+74+497
 # Position once a logo is shown, because the logo row is then taller.
@@ -58,6 +62,7 @@ first_row=(78 546)
 # the list shows exactly one row.
 pager_after_one_row=(29 584)
 credit_note_button=(22 118)
+export_pdf_button=(300 128)
 print_button=(393 128)
 email_button=(466 128)
 email_to_field=(640 167)
@@ -172,6 +177,36 @@ facturier() {
     "$bin" --data-dir "$data_dir" "$@"
 }
 
+# Waits for the zenity file dialog described by $1, types the path $3 in it
+# and presses Return. $2 is "open" or "save". A save dialog has the focus in
+# its name field. An open dialog gets its location field with Ctrl+L,
+# because the first character typed is lost when "/" opens that field.
+answer_file_dialog() {
+    local what=$1 mode=$2 path=$3
+    wait_until "$what" window_exists zenity .
+    local dialog
+    dialog=$(find_window zenity .)
+    echo "desktop: $what: window $dialog"
+    # GTK ignores keys until the chooser has settled.
+    sleep 1
+    xdo windowfocus --sync "$dialog"
+    if [[ $mode == open ]]; then
+        xdo key ctrl+l
+        sleep 0.5
+    fi
+    xdo key ctrl+a
+    xdo type --delay 20 "$path"
+    # The field completes file names as they are typed. A Return sent before
+    # the completion settles only closes the completion.
+    sleep 1
+    xdo key Return
+    wait_until "$what to close" no_window_exists zenity
+}
+
+no_window_exists() {
+    ! xdo search --onlyvisible --class "$1" >/dev/null 2>&1
+}
+
 # --- Books, PNG and file type associations ---------------------------------
 
 facturier demo >/dev/null
@@ -257,24 +292,9 @@ echo "desktop: app window $app_window"
 # --- 1. The logo picker: rfd's real file dialog -----------------------------
 
 click "${settings_tab[@]}"
-wait_until "the Settings screen" is_blue 610 12
+wait_until "the Settings screen" is_blue "${settings_tab_corner[@]}"
 click "${choose_logo[@]}"
-wait_until "the file dialog (zenity) after Choose a PNG" window_exists zenity .
-dialog=$(find_window zenity .)
-echo "desktop: file dialog window $dialog ($(xdo getwindowname "$dialog"))"
-# GTK ignores keys until the chooser has settled. Ctrl+L opens the location
-# field, whose first typed character is lost when "/" opens it instead.
-sleep 1
-xdo windowfocus --sync "$dialog"
-xdo key ctrl+l
-sleep 0.5
-xdo key ctrl+a
-xdo type --delay 20 "$logo"
-# The location field completes file names as they are typed; a Return sent
-# before its completion settles only closes the completion.
-sleep 1
-xdo key Return
-wait_until "the file dialog to close" bash -c "! DISPLAY=$display xdotool search --onlyvisible --class zenity >/dev/null 2>&1"
+answer_file_dialog "the file dialog (zenity) after Choose a PNG" open "$logo"
 
 logo_saved() {
     [[ $(facturier template show | python3 -c 'import json, sys; print(json.load(sys.stdin)["logo"] or "")') == "$logo" ]]
@@ -296,15 +316,7 @@ echo "desktop: logo picked through zenity and saved: $logo"
 # test replaces that name with a full path.
 backup=$scratch/pictures/facturier-test-backup.sqlite3
 click "${back_up_button[@]}"
-wait_until "the save dialog (zenity) after Back up the books" window_exists zenity .
-dialog=$(find_window zenity .)
-sleep 1
-xdo windowfocus --sync "$dialog"
-xdo key ctrl+a
-xdo type --delay 20 "$backup"
-sleep 1
-xdo key Return
-wait_until "the save dialog to close" bash -c "! DISPLAY=$display xdotool search --onlyvisible --class zenity >/dev/null 2>&1"
+answer_file_dialog "the save dialog (zenity) after Back up the books" save "$backup"
 backup_written() {
     python3 - "$backup" <<'EOF'
 import sqlite3, sys
@@ -323,16 +335,23 @@ if grep -qh "Using zenity fallback" "$data_dir"/logs/* 2>/dev/null; then
     echo "desktop: rfd logged its zenity fallback"
 fi
 
-# --- 2. Print: the archived PDF in the default viewer -----------------------
+# --- 2. Export PDF and Print: the archived PDF, saved and in the viewer ----
 
 click "${board_tab[@]}"
-wait_until "the board" is_blue 122 12
+wait_until "the board" is_blue "${board_tab_corner[@]}"
 xdo windowfocus --sync "$app_window"
 xdo key ctrl+f
 xdo type --delay 20 "$number"
 wait_until "the board's list filtered to $number" is_blue "${pager_after_one_row[@]}"
 click "${first_row[@]}"
 wait_until "invoice $number in the editor" is_red "${credit_note_button[@]}"
+
+exported=$scratch/pictures/facturier-test-export.pdf
+click "${export_pdf_button[@]}"
+answer_file_dialog "the save dialog (zenity) after Export PDF" save "$exported"
+wait_until "an exported PDF at $exported identical to the PDF archived at issue" \
+    cmp -s "$exported" "$scratch/archived.pdf"
+echo "desktop: Export PDF wrote the archived PDF of $number through the zenity save dialog"
 
 click "${print_button[@]}"
 wait_until "the PDF viewer (MuPDF) after Print" window_exists mupdf "^facturier-.*\\.pdf"
