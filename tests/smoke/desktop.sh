@@ -3,7 +3,9 @@
 #  1. the logo picker of Settings opens the real file dialog of rfd (zenity,
 #     rfd's fallback when no XDG desktop portal replies on D-Bus), the test
 #     types the path of a PNG, and the logo is saved in the books. Then the
-#     save dialog of "Back up the books" writes a backup at a typed path;
+#     save dialog of "Back up the books" writes a backup at a typed path,
+#     the import wizard reads a CSV file picked in the file dialog, and the
+#     accountant's export is saved through the save dialog;
 #  2. Export PDF on an issued invoice saves the archived PDF through the
 #     save dialog, and Print opens it in MuPDF, the default application/pdf
 #     viewer of a private XDG configuration. Both files are byte-identical
@@ -50,9 +52,17 @@ window_width=1280
 window_height=820
 settings_tab=(648 23)
 board_tab=(151 23)
+import_tab=(464 23)
+exports_tab=(553 23)
 # Points inside those tabs, off their text, which are blue while active.
 settings_tab_corner=(610 12)
 board_tab_corner=(122 12)
+import_tab_corner=(432 12)
+exports_tab_corner=(517 12)
+choose_csv_button=(104 225)
+preview_button=(101 406)
+import_all_button=(20 308)
+export_csv_button=(92 239)
 choose_logo=(194 507)
 logo_thumbnail_crop=96x46+74+497
 # Position once a logo is shown, because the logo row is then taller.
@@ -207,7 +217,7 @@ no_window_exists() {
     ! xdo search --onlyvisible --class "$1" >/dev/null 2>&1
 }
 
-# --- Books, PNG and file type associations ---------------------------------
+# --- Books, PNG, CSV and file type associations ----------------------------
 
 facturier demo >/dev/null
 number=$(facturier invoice list --type invoice --json | python3 -c '
@@ -217,6 +227,11 @@ print(invoices[0]["number"] if invoices else "")')
 [[ -n $number ]] || fail "the demo books have no open invoice"
 facturier pdf "$number" -o "$scratch/archived.pdf"
 echo "desktop: demo books in $data_dir, invoice $number"
+
+customers_csv=$scratch/pictures/facturier-test-customers.csv
+imported_customer="Atelier Desktop Test SARL"
+printf 'name,street,postcode,city,country\n%s,1 rue de la Paix,69001,Lyon,FR\n' \
+    "$imported_customer" >"$customers_csv"
 
 logo=$scratch/pictures/facturier-test-logo.png
 "$convert_bin" -size 160x80 gradient:'#1F4E79-#E8A33D' -gravity center \
@@ -289,7 +304,7 @@ xdo windowmove --sync "$app_window" 0 0
 xdo windowsize --sync "$app_window" "$window_width" "$window_height"
 echo "desktop: app window $app_window"
 
-# --- 1. The logo picker: rfd's real file dialog -----------------------------
+# --- 1. rfd's real file dialogs: logo, backup, import, export --------------
 
 click "${settings_tab[@]}"
 wait_until "the Settings screen" is_blue "${settings_tab_corner[@]}"
@@ -334,6 +349,34 @@ echo "desktop: backup saved through the zenity save dialog: $backup"
 if grep -qh "Using zenity fallback" "$data_dir"/logs/* 2>/dev/null; then
     echo "desktop: rfd logged its zenity fallback"
 fi
+
+# The CSV import wizard reads the picked file and imports its customer.
+click "${import_tab[@]}"
+wait_until "the Import screen" is_blue "${import_tab_corner[@]}"
+click "${choose_csv_button[@]}"
+answer_file_dialog "the file dialog (zenity) after Choose a CSV file" open "$customers_csv"
+wait_until "the column mapping of $customers_csv" is_blue "${preview_button[@]}"
+click "${preview_button[@]}"
+wait_until "the import preview" is_blue "${import_all_button[@]}"
+click "${import_all_button[@]}"
+customer_imported() {
+    facturier customer list --search "$imported_customer" | grep -qF "$imported_customer"
+}
+wait_until "the customer $imported_customer in the books" customer_imported
+echo "desktop: Import read the CSV file picked through zenity: $imported_customer added"
+
+# The accountant's export of the year's invoices, saved through the save
+# dialog, equals the same export of the command line.
+exported_csv=$scratch/pictures/facturier-test-invoices.csv
+click "${exports_tab[@]}"
+wait_until "the Exports screen" is_blue "${exports_tab_corner[@]}"
+click "${export_csv_button[@]}"
+answer_file_dialog "the save dialog (zenity) after Export to a file" save "$exported_csv"
+facturier export invoices --from "$(date +%Y)-01-01" --to "$(date +%F)" \
+    -o "$scratch/invoices-cli.csv" >/dev/null
+wait_until "an export at $exported_csv identical to facturier export invoices" \
+    cmp -s "$exported_csv" "$scratch/invoices-cli.csv"
+echo "desktop: Exports wrote the invoices CSV through the zenity save dialog"
 
 # --- 2. Export PDF and Print: the archived PDF, saved and in the viewer ----
 
