@@ -46,8 +46,8 @@ bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 # Positions in the app window, which the script sets to 1280x820 at the
 # screen's top left corner. They hold for the English interface and the
 # light theme, the app's defaults here since LC_ALL=C.UTF-8 and no desktop
-# announces a dark mode. Buttons are clicked with the mouse because iced
-# 0.14 moves the keyboard focus only through text fields.
+# announces a dark mode. Buttons are clicked with the mouse because
+# iced_widget 0.14.2 moves the keyboard focus only through text fields.
 window_width=1280
 window_height=820
 settings_tab=(648 23)
@@ -87,7 +87,7 @@ xvfb_pid=""
 app_pid=""
 app_window=""
 
-# Lists the descendants of process $1, deepest last.
+# Lists the descendants of process $1, each child before its own children.
 descendants() {
     local child
     for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
@@ -191,25 +191,34 @@ facturier() {
 # and presses Return. $2 is "open" or "save". A save dialog has the focus in
 # its name field. An open dialog gets its location field with Ctrl+L,
 # because the first character typed is lost when "/" opens that field.
+# Keys that GTK dropped while busy are typed again, at most three times.
 answer_file_dialog() {
     local what=$1 mode=$2 path=$3
     wait_until "$what" window_exists zenity .
     local dialog
     dialog=$(find_window zenity .)
     echo "desktop: $what: window $dialog"
-    # GTK ignores keys until the chooser has settled.
-    sleep 1
-    xdo windowfocus --sync "$dialog"
-    if [[ $mode == open ]]; then
-        xdo key ctrl+l
-        sleep 0.5
-    fi
-    xdo key ctrl+a
-    xdo type --delay 20 "$path"
-    # The field completes file names as they are typed. A Return sent before
-    # the completion settles only closes the completion.
-    sleep 1
-    xdo key Return
+    local attempt
+    for attempt in 1 2 3; do
+        # GTK ignores keys until the chooser has settled.
+        sleep 1
+        xdo windowfocus --sync "$dialog" || break
+        if [[ $mode == open ]]; then
+            xdo key ctrl+l
+            sleep 0.5
+        fi
+        xdo key ctrl+a
+        xdo type --delay 20 "$path"
+        # The field completes file names as they are typed. A Return sent
+        # before the completion settles only closes the completion.
+        sleep 1
+        xdo key Return
+        for _ in $(seq 1 25); do
+            no_window_exists zenity && return 0
+            sleep 0.2
+        done
+        echo "desktop: $what is still open after attempt $attempt"
+    done
     wait_until "$what to close" no_window_exists zenity
 }
 
