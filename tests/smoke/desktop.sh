@@ -13,7 +13,9 @@
 #  3. "Compose in my mail app" hands an .eml draft to the program associated
 #     with message/rfc822 (xmessage, a plain text viewer) while the PDF viewer
 #     is still open, and the draft has the typed recipients, the subject and
-#     the archived PDF attached byte-identical.
+#     the archived PDF attached byte-identical;
+#  4. the backup of step 1, picked in the file dialog of the restore screen,
+#     replaces the books, and the import made after it is gone.
 # It fails when a dialog or viewer window never appears, and saves a
 # screenshot of the screen at that moment.
 #
@@ -65,8 +67,14 @@ import_all_button=(20 308)
 export_csv_button=(92 239)
 choose_logo=(194 507)
 logo_thumbnail_crop=96x46+74+497
-# Position once a logo is shown, because the logo row is then taller.
+# Positions once a logo is shown, because the logo row is then taller.
 back_up_button=(107 659)
+restore_button=(316 659)
+# The restore screen, with the one automatic backup of a new data folder.
+automatic_backup_item=(118 410)
+restore_choose_button=(183 457)
+restore_this_backup_button=(741 332)
+confirm_column=134
 first_row=(78 546)
 # The "previous page" button, drawn under the list: at this height only when
 # the list shows exactly one row.
@@ -285,7 +293,10 @@ xdg-mime default facturier-test-mail-viewer.desktop message/rfc822
 if xdo getdisplaygeometry >/dev/null 2>&1; then
     fail "an X server already runs on $display: set SMOKE_DISPLAY to a free display"
 fi
-Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >"$scratch/xvfb.log" 2>&1 &
+# Without -noreset the server resets whenever its last client, such as the
+# xdotool probe below, disconnects. A connection opened during that reset
+# can fail, and winit then panics with XOpenDisplayFailed.
+Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp -noreset >"$scratch/xvfb.log" 2>&1 &
 xvfb_pid=$!
 display_ready() {
     kill -0 "$xvfb_pid" 2>/dev/null || fail "Xvfb exited: $(cat "$scratch/xvfb.log")"
@@ -475,6 +486,49 @@ EOF
 then
     fail "the .eml draft is wrong"
 fi
-kill -0 "$app_pid" 2>/dev/null || fail "facturier exited during the test"
 echo "desktop: Compose handed a draft to the mail program: recipients, subject and the archived PDF attached"
+
+# --- 4. Restore the backup of step 1, picked in the file dialog -------------
+
+# Closing both windows ends the viewers that the app awaits in the
+# background.
+xdo windowkill "$mail_window"
+xdo windowkill "$viewer"
+wait_until "the viewers to close" no_window_exists '^(mupdf|xmessage)$'
+click "${settings_tab[@]}"
+wait_until "the Settings screen" is_blue "${settings_tab_corner[@]}"
+click "${restore_button[@]}"
+# The latest automatic backup, the one written at start, is preselected.
+wait_until "the restore screen with its automatic backup" is_blue "${automatic_backup_item[@]}"
+click "${restore_choose_button[@]}"
+answer_file_dialog "the file dialog (zenity) after Choose a file to restore" open "$backup"
+not_blue() {
+    ! is_blue "$@"
+}
+wait_until "the picked backup in place of the automatic one" not_blue "${automatic_backup_item[@]}"
+click "${restore_this_backup_button[@]}"
+# The confirmation's text wraps with the length of the paths it names, so
+# its red button is searched down a column of pixels.
+confirm_y=""
+confirmation_shown() {
+    DISPLAY=$display import -window "$app_window" "$scratch/window.png"
+    confirm_y=$("$convert_bin" "$scratch/window.png" -crop "1x200+${confirm_column}+360" +repage \
+        -depth 8 txt:- | awk -F'[,: ()]+' 'NR > 1 && $3 > $4 + 60 && $3 > $5 + 60 { print $2 + 360; exit }')
+    [[ -n $confirm_y ]]
+}
+wait_until "the confirmation of the restore" confirmation_shown
+click "$confirm_column" $((confirm_y + 12))
+wait_until "the board after the restore" is_blue "${board_tab_corner[@]}"
+# The backup was written before the CSV import and after the logo.
+customer_gone() {
+    ! facturier customer list --search "$imported_customer" | grep -qF "$imported_customer"
+}
+wait_until "the books without $imported_customer, as in the backup" customer_gone
+logo_saved || fail "the restored books lost the logo that the backup contains"
+compgen -G "$data_dir/facturier-before-restore-*.sqlite3" >/dev/null ||
+    fail "the replaced books were not kept aside in $data_dir"
+DISPLAY=$display import -window root "$shots/restored.png"
+echo "desktop: Restore replaced the books with the backup picked through zenity"
+
+kill -0 "$app_pid" 2>/dev/null || fail "facturier exited during the test"
 echo "desktop: passed; screenshots in $shots"
