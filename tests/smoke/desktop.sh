@@ -230,6 +230,14 @@ answer_file_dialog() {
     wait_until "$what to close" no_window_exists zenity
 }
 
+# Succeeds when the app logged at least $1 openers that outlived their
+# failure window, that is, files it counts as opened by a running program.
+openers_running() {
+    local count
+    count=$(cat "$data_dir"/logs/* 2>/dev/null | grep -c "the desktop opener still runs" || true)
+    ((count >= $1))
+}
+
 no_window_exists() {
     ! xdo search --onlyvisible --class "$1" >/dev/null 2>&1
 }
@@ -404,7 +412,13 @@ click "${board_tab[@]}"
 wait_until "the board" is_blue "${board_tab_corner[@]}"
 xdo windowfocus --sync "$app_window"
 xdo key ctrl+f
-xdo type --delay 20 "$number"
+# NOTE: the board shows every search reply it receives, and iced's thread
+# pool can deliver the reply of an earlier keystroke last, leaving the list
+# of a shorter search on screen. Typing the last character after a pause
+# leaves only one search in flight.
+xdo type --delay 20 "${number%?}"
+sleep 2
+xdo type "${number: -1}"
 wait_until "the board's list filtered to $number" is_blue "${pager_after_one_row[@]}"
 click "${first_row[@]}"
 wait_until "invoice $number in the editor" is_red "${credit_note_button[@]}"
@@ -425,6 +439,7 @@ echo "desktop: viewer window $viewer: $viewer_title"
 [[ $(basename "$printed") == facturier-"$number"-* ]] || fail "the viewer shows $printed, not invoice $number"
 ps -eo args | grep -F " $printed" | grep -q mupdf || fail "no MuPDF process has $printed open"
 cmp "$printed" "$scratch/archived.pdf" || fail "the printed PDF differs from the PDF archived at issue"
+wait_until "the app to count the PDF as opened" openers_running 1
 DISPLAY=$display import -window root "$shots/print-viewer.png"
 echo "desktop: Print opened the archived PDF of $number in MuPDF"
 
@@ -445,6 +460,8 @@ draft=$(xprop -display "$display" -id "$mail_window" WM_COMMAND |
     grep -o "\"$TMPDIR/[^\"]*\\.eml\"" | tr -d '"')
 [[ -n $draft && -f $draft ]] || fail "the mail program's window shows no .eml draft of the app"
 echo "desktop: mail window $mail_window shows $draft"
+# Closing the viewers sooner would make the app report a failed opening.
+wait_until "the app to count the draft as opened" openers_running 2
 DISPLAY=$display import -window root "$shots/mail-draft.png"
 
 if ! python3 - "$draft" "$scratch/archived.pdf" "$number" "$recipients" <<'EOF'
