@@ -44,6 +44,9 @@ if [[ ! -x $bin ]]; then
     exit 2
 fi
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+# The interpreter itself, because a version manager's python3 shim may look
+# for its versions under HOME, which the test replaces.
+python=$(python3 -c 'import sys; print(sys.executable)')
 
 # Positions in the app window, which the script sets to 1280x820 at the
 # screen's top left corner. They hold for the English interface and the
@@ -245,7 +248,7 @@ no_window_exists() {
 # --- Books, PNG, CSV and file type associations ----------------------------
 
 facturier demo >/dev/null
-number=$(facturier invoice list --type invoice --json | python3 -c '
+number=$(facturier invoice list --type invoice --json | "$python" -c '
 import json, sys
 invoices = [row for row in json.load(sys.stdin) if row["status"] == "open"]
 print(invoices[0]["number"] if invoices else "")')
@@ -340,7 +343,7 @@ click "${choose_logo[@]}"
 answer_file_dialog "the file dialog (zenity) after Choose a PNG" open "$logo"
 
 logo_saved() {
-    [[ $(facturier template show | python3 -c 'import json, sys; print(json.load(sys.stdin)["logo"] or "")') == "$logo" ]]
+    [[ $(facturier template show | "$python" -c 'import json, sys; print(json.load(sys.stdin)["logo"] or "")') == "$logo" ]]
 }
 wait_until "the picked logo in the saved template" logo_saved
 # The thumbnail of the gradient has far more colours than the row without a
@@ -361,7 +364,7 @@ backup=$scratch/pictures/facturier-test-backup.sqlite3
 click "${back_up_button[@]}"
 answer_file_dialog "the save dialog (zenity) after Back up the books" save "$backup"
 backup_written() {
-    python3 - "$backup" <<'EOF'
+    "$python" - "$backup" <<'EOF'
 import sqlite3, sys
 try:
     books = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
@@ -464,7 +467,7 @@ echo "desktop: mail window $mail_window shows $draft"
 wait_until "the app to count the draft as opened" openers_running 2
 DISPLAY=$display import -window root "$shots/mail-draft.png"
 
-if ! python3 - "$draft" "$scratch/archived.pdf" "$number" "$recipients" <<'EOF'
+if ! "$python" - "$draft" "$scratch/archived.pdf" "$number" "$recipients" <<'EOF'
 import sys
 from email import policy
 from email.parser import BytesParser
