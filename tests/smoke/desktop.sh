@@ -415,10 +415,10 @@ click "${board_tab[@]}"
 wait_until "the board" is_blue "${board_tab_corner[@]}"
 xdo windowfocus --sync "$app_window"
 xdo key ctrl+f
-# NOTE: the board shows every search reply it receives, and iced's thread
-# pool can deliver the reply of an earlier keystroke last, leaving the list
-# of a shorter search on screen. Typing the last character after a pause
-# leaves only one search in flight.
+# NOTE: the board shows every search reply it receives. In one run the list
+# of a shorter search stayed on screen, most likely because iced's thread
+# pool delivered the reply of an earlier keystroke last. Typing the last
+# character after a pause leaves only one search in flight.
 xdo type --delay 20 "${number%?}"
 sleep 2
 xdo type "${number: -1}"
