@@ -14,6 +14,8 @@ mod cli_data;
 mod crash;
 mod credit_notes;
 mod dates;
+#[cfg(target_os = "linux")]
+mod desktop;
 mod einvoice;
 mod exchange;
 mod facturx;

@@ -1,0 +1,183 @@
+//! Handing files to the desktop through the real `xdg-open` (Debian package
+//! xdg-utils), with the file type associations in a private XDG folder.
+//! The "viewer" is a shell script that records the file it was given and
+//! stays open until the test releases it, as a PDF viewer stays open until
+//! the user closes it.
+
+// The helpers unwrap too: a failed unwrap fails the test that called them.
+#![allow(clippy::unwrap_used)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use facturier::desktop::{opener_command, start_opener, write_temporary};
+use tempfile::TempDir;
+
+/// Desktop session variables that make `xdg-open` hand the file to a desktop
+/// environment's own opener instead of the generic XDG association.
+const SESSION_VARIABLES: [&str; 7] = [
+    "XDG_CURRENT_DESKTOP",
+    "XDG_SESSION_DESKTOP",
+    "DESKTOP_SESSION",
+    "KDE_FULL_SESSION",
+    "GNOME_DESKTOP_SESSION_ID",
+    "WAYLAND_DISPLAY",
+    "BROWSER",
+];
+
+/// A private XDG configuration: `config/mimeapps.list` and
+/// `data/applications/*.desktop`, with nothing from the system.
+struct PrivateDesktop {
+    root: TempDir,
+}
+
+impl PrivateDesktop {
+    fn new() -> PrivateDesktop {
+        let root = tempfile::tempdir().unwrap();
+        for folder in ["config", "data/applications", "system"] {
+            std::fs::create_dir_all(root.path().join(folder)).unwrap();
+        }
+        PrivateDesktop { root }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.root.path().join(name)
+    }
+
+    /// Associates `mime_type` with a desktop entry that runs `program`.
+    fn associate(&self, mime_type: &str, program: &Path) {
+        let entry = format!(
+            "[Desktop Entry]\nType=Application\nName=Test viewer\nExec={} %f\nMimeType={mime_type};\n",
+            program.display()
+        );
+        std::fs::write(self.path("data/applications/test-viewer.desktop"), entry).unwrap();
+        std::fs::write(
+            self.path("config/mimeapps.list"),
+            format!("[Default Applications]\n{mime_type}=test-viewer.desktop\n"),
+        )
+        .unwrap();
+    }
+
+    /// Returns the opener command for `file`, run in this private desktop.
+    /// `xdg-open` only checks that DISPLAY is set before it looks up the
+    /// associations, and the test viewer never connects to it.
+    fn opener(&self, file: &Path) -> Command {
+        let mut command = opener_command(file);
+        for variable in SESSION_VARIABLES {
+            command.env_remove(variable);
+        }
+        command
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("XDG_DATA_DIRS", self.path("system"))
+            .env("HOME", self.root.path())
+            .env("DISPLAY", ":0");
+        command
+    }
+
+    /// Writes a viewer script that records its argument in `opened`, waits
+    /// until the file `release` exists (at most 30 s), then writes `closed`.
+    fn viewer(&self) -> PathBuf {
+        let script = self.path("viewer.sh");
+        let opened = self.path("opened");
+        let release = self.path("release");
+        let closed = self.path("closed");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nprintf '%s' \"$1\" > '{}'\ni=0\nwhile [ ! -e '{}' ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done\ntouch '{}'\n",
+                opened.display(),
+                release.display(),
+                closed.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        script
+    }
+}
+
+/// Waits up to 20 s for `path` to exist.
+fn wait_for_file(path: &Path) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        if path.exists() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+#[test]
+fn opener_returns_while_viewer_open() {
+    let desktop = PrivateDesktop::new();
+    let viewer = desktop.viewer();
+    desktop.associate("application/pdf", &viewer);
+    let pdf = desktop.path("F2026-00001.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap();
+
+    let result = start_opener(desktop.opener(&pdf), &pdf);
+
+    assert_eq!(result, Ok(()));
+    assert!(
+        !desktop.path("closed").exists(),
+        "start_opener returned only after the viewer closed"
+    );
+    assert!(
+        wait_for_file(&desktop.path("opened")),
+        "the associated viewer never started"
+    );
+    let opened = std::fs::read_to_string(desktop.path("opened")).unwrap();
+    assert_eq!(opened, pdf.display().to_string());
+    std::fs::write(desktop.path("release"), b"").unwrap();
+    assert!(
+        wait_for_file(&desktop.path("closed")),
+        "the viewer did not close after its release"
+    );
+}
+
+#[test]
+fn opener_without_association_fails() {
+    let desktop = PrivateDesktop::new();
+    let pdf = desktop.path("F2026-00002.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap();
+    let mut command = desktop.opener(&pdf);
+    // xdg-open's last resort is a web browser: `false` makes that fail too.
+    command.env("BROWSER", "false");
+
+    let error = start_opener(command, &pdf).unwrap_err();
+
+    assert!(error.contains("xdg-open could not open"), "{error}");
+    assert!(error.contains(&pdf.display().to_string()), "{error}");
+}
+
+#[test]
+fn opener_missing_program_fails() {
+    let pdf = Path::new("/nonexistent/F2026-00003.pdf");
+    let command = Command::new("/nonexistent/opener");
+
+    let error = start_opener(command, pdf).unwrap_err();
+
+    assert!(
+        error.contains("no desktop application could be started"),
+        "{error}"
+    );
+    assert!(error.contains("F2026-00003.pdf"), "{error}");
+}
+
+#[test]
+fn temporary_files_never_shared() {
+    let first = write_temporary("F2026/00004", "pdf", b"first").unwrap();
+    let second = write_temporary("F2026/00004", "pdf", b"second").unwrap();
+
+    assert_ne!(first, second);
+    let name = first.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("facturier-F2026_00004-"), "{name}");
+    assert_eq!(std::fs::read(&first).unwrap(), b"first");
+    assert_eq!(std::fs::read(&second).unwrap(), b"second");
+    std::fs::remove_file(first).unwrap();
+    std::fs::remove_file(second).unwrap();
+}
