@@ -50,7 +50,7 @@ pub fn print(books: &mut Books, key: &str) -> Result<(), String> {
     let bytes = books.pdf(id).map_err(to_message)?;
     let path = facturier::desktop::write_temporary(key, "pdf", &bytes)?;
     facturier::desktop::open_with_default_application(&path)?;
-    println!(
+    outln!(
         "{} opened in the system viewer; print it from there",
         path.display()
     );
@@ -97,7 +97,7 @@ pub fn smtp(books: &mut Books, command: SmtpCommand) -> Result<(), String> {
                 return Err("the password read from standard input is empty".to_string());
             }
             email::store_password(&settings, password).map_err(|error| error.to_string())?;
-            println!("password stored in the system keyring");
+            outln!("password stored in the system keyring");
             Ok(())
         }
     }
@@ -110,14 +110,14 @@ pub fn send(books: &mut Books, key: &str, to: &[String], eml: Option<&Path>) -> 
         let bytes = books.email_draft(id, to).map_err(to_message)?;
         std::fs::write(path, bytes)
             .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
-        println!(
+        outln!(
             "{} written: open it with your mail app to send it",
             path.display()
         );
         return Ok(());
     }
     let recipients = books.send_email(id, to, None).map_err(to_message)?;
-    println!("sent to {}", recipients.join(", "));
+    outln!("sent to {}", recipients.join(", "));
     Ok(())
 }
 
@@ -129,7 +129,7 @@ pub fn email_log(books: &mut Books, key: &str) -> Result<(), String> {
             .error
             .map(|error| format!("  {error}"))
             .unwrap_or_default();
-        println!(
+        outln!(
             "{}  {:<6}  {}{error}",
             entry.recorded_at,
             entry.outcome,

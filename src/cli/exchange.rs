@@ -166,7 +166,7 @@ pub fn run(command: ExchangeCommand, data_dir: &Path) -> Result<(), String> {
         ExchangeCommand::Backup { file } => {
             let mut books = Books::open(data_dir).map_err(to_message)?;
             let summary = backup::backup_to(books.store(), &file).map_err(to_message)?;
-            println!("Backup written and checked: {}", file.display());
+            outln!("Backup written and checked: {}", file.display());
             print_summary(&summary);
             Ok(())
         }
@@ -245,7 +245,7 @@ fn import(
     let analysis = exchange::analyse(&mut books, kind, &bytes, options).map_err(to_message)?;
     print_analysis(file, &analysis);
     if dry_run {
-        println!("Dry run: nothing was imported.");
+        outln!("Dry run: nothing was imported.");
         return Ok(());
     }
     let report = exchange::commit(&mut books, &analysis, skip_invalid).map_err(|error| match error {
@@ -259,7 +259,7 @@ fn import(
 }
 
 fn print_analysis(file: &Path, analysis: &Analysis) {
-    println!(
+    outln!(
         "{}: {} row(s), {}{}, separator '{}', numbers {:?}",
         file.display(),
         analysis.rows,
@@ -270,35 +270,39 @@ fn print_analysis(file: &Path, analysis: &Analysis) {
     );
     for (header, field) in &analysis.columns {
         match field {
-            Some(field) => println!("  column \"{header}\" -> {}", field.key()),
-            None => println!("  column \"{header}\" ignored"),
+            Some(field) => outln!("  column \"{header}\" -> {}", field.key()),
+            None => outln!("  column \"{header}\" ignored"),
         }
     }
-    println!(
+    outln!(
         "{} valid record(s), {} invalid row(s)",
         analysis.records.len(),
         analysis.errors.len()
     );
     for error in &analysis.errors {
-        println!("  {error}");
+        outln!("  {error}");
     }
 }
 
 fn print_report(report: &ImportReport) {
-    println!(
+    outln!(
         "Imported: {} created, {} updated, {} unchanged, {} price(s) set, {} row(s) skipped",
-        report.created, report.updated, report.unchanged, report.prices, report.skipped_rows
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.prices,
+        report.skipped_rows
     );
     for (key, _, number) in &report.documents {
         match number {
-            Some(number) => println!("  {key} -> {number}"),
-            None => println!("  {key} -> draft"),
+            Some(number) => outln!("  {key} -> {number}"),
+            None => outln!("  {key} -> draft"),
         }
     }
     for (key, _, number) in &report.present {
         match number {
-            Some(number) => println!("  {key} already imported as {number}"),
-            None => println!("  {key} already imported as a draft"),
+            Some(number) => outln!("  {key} already imported as {number}"),
+            None => outln!("  {key} already imported as a draft"),
         }
     }
 }
@@ -336,7 +340,7 @@ fn export(
         .filter(|byte| **byte == b'\n')
         .count()
         .saturating_sub(1);
-    println!(
+    outln!(
         "Exported to {} ({rows} line(s) after the header)",
         output.display()
     );
@@ -346,7 +350,7 @@ fn export(
 fn demo(data_dir: &Path) -> Result<(), String> {
     let mut books = Books::open_exclusive(data_dir).map_err(to_message)?;
     let summary = facturier::demo::create(&mut books).map_err(to_message)?;
-    println!(
+    outln!(
         "Demo company created in {}: {} customers, {} products, {} invoices, {} credit notes, {} payments.",
         data_dir.display(),
         summary.customers,
@@ -355,26 +359,26 @@ fn demo(data_dir: &Path) -> Result<(), String> {
         summary.credit_notes,
         summary.payments
     );
-    println!("Northwind sample data, Microsoft Public License (Ms-PL).");
+    outln!("Northwind sample data, Microsoft Public License (Ms-PL).");
     Ok(())
 }
 
 fn print_summary(summary: &BackupSummary) {
-    println!(
+    outln!(
         "  company: {}",
         summary.company.as_deref().unwrap_or("(not set)")
     );
-    println!("  documents: {}", summary.documents);
+    outln!("  documents: {}", summary.documents);
     match &summary.last_invoice {
-        Some((number, date)) => println!("  last invoice: {number} of {date}"),
-        None => println!("  last invoice: none"),
+        Some((number, date)) => outln!("  last invoice: {number} of {date}"),
+        None => outln!("  last invoice: none"),
     }
 }
 
 fn restore(data_dir: &Path, file: &Path, yes: bool) -> Result<(), String> {
     let lock = DataLock::acquire(data_dir).map_err(to_message)?;
     let summary = backup::describe(file).map_err(to_message)?;
-    println!("Backup {}:", file.display());
+    outln!("Backup {}:", file.display());
     print_summary(&summary);
     if !yes {
         return Err(
@@ -384,9 +388,9 @@ fn restore(data_dir: &Path, file: &Path, yes: bool) -> Result<(), String> {
     }
     let outcome = backup::restore(&lock, data_dir, file).map_err(to_message)?;
     match &outcome.kept_aside {
-        Some(aside) => println!("The previous database was kept as {}", aside.display()),
-        None => println!("There was no database to keep aside."),
+        Some(aside) => outln!("The previous database was kept as {}", aside.display()),
+        None => outln!("There was no database to keep aside."),
     }
-    println!("Restored into {}", data_dir.display());
+    outln!("Restored into {}", data_dir.display());
     Ok(())
 }

@@ -1,5 +1,16 @@
 //! The command line: `facturier [--data-dir DIR] COMMAND`.
 
+/// Prints a line to standard output, like `println!`, through
+/// `write_stdout`, which stops the command quietly when the reader has gone.
+macro_rules! outln {
+    () => {
+        $crate::cli::write_stdout(format_args!("\n"))
+    };
+    ($($argument:tt)*) => {
+        $crate::cli::write_stdout(format_args!("{}\n", format_args!($($argument)*)))
+    };
+}
+
 mod documents;
 mod exchange;
 mod json;
@@ -444,7 +455,7 @@ pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
                 print_json(&serde_json::to_value(&rows).map_err(|error| error.to_string())?);
             } else {
                 for row in rows {
-                    println!(
+                    outln!(
                         "{:>6}  {}  {:<17} {:<14} {}",
                         row.seq,
                         row.recorded_at,
@@ -462,7 +473,7 @@ pub fn run(cli: Cli, data_dir: &Path) -> Result<(), String> {
             match output {
                 Some(path) => std::fs::write(&path, xml)
                     .map_err(|error| format!("cannot write {}: {error}", path.display()))?,
-                None => print!("{xml}"),
+                None => write_stdout(format_args!("{xml}")),
             }
             Ok(())
         }
@@ -510,8 +521,28 @@ fn to_message(error: facturier::store::StoreError) -> String {
     }
 }
 
+/// Writes to standard output. When its reader has gone (a closed pipe, as in
+/// `facturier invoice list | head`), the process exits at once with status
+/// 141, the status of a process that SIGPIPE ends, as the Unix tools do
+/// where `println!` would panic. Any transaction still open rolls back. Any
+/// other write error ends the command with a message and status 1.
+pub fn write_stdout(arguments: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let Err(error) = stdout.write_fmt(arguments) else {
+        return;
+    };
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        tracing::info!("standard output closed by its reader; facturier stopped");
+        std::process::exit(141);
+    }
+    tracing::warn!(%error, "writing to standard output failed");
+    eprintln!("error: cannot write to standard output ({error}): check where the output goes");
+    std::process::exit(1);
+}
+
 fn print_json(value: &serde_json::Value) {
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(value).unwrap_or_default()
     );
@@ -553,7 +584,7 @@ fn company(books: &mut Books, command: CompanyCommand) -> Result<(), String> {
         CompanyCommand::Set { json } => {
             let company: Company = read_json_file(&json)?;
             books.set_company(&company).map_err(to_message)?;
-            println!("company saved: {}", company.name);
+            outln!("company saved: {}", company.name);
         }
         CompanyCommand::Show => match books.company().map_err(to_message)? {
             Some(company) => {
@@ -573,7 +604,7 @@ fn customer(books: &mut Books, command: CustomerCommand) -> Result<(), String> {
     match command {
         CustomerCommand::Add { json } => {
             let customer: Customer = read_json_file(&json)?;
-            println!("{}", books.add_customer(&customer).map_err(to_message)?);
+            outln!("{}", books.add_customer(&customer).map_err(to_message)?);
         }
         CustomerCommand::Update { id, json } => {
             let mut customer: Customer = read_json_file(&json)?;
@@ -590,7 +621,7 @@ fn customer(books: &mut Books, command: CustomerCommand) -> Result<(), String> {
                 print_json(&serde_json::to_value(&customers).map_err(|error| error.to_string())?);
             } else {
                 for customer in customers {
-                    println!(
+                    outln!(
                         "{:>6}  {:<40} {:<10} {}",
                         customer.id,
                         customer.party.name,
@@ -611,7 +642,7 @@ fn product(books: &mut Books, command: ProductCommand) -> Result<(), String> {
     match command {
         ProductCommand::Add { json } => {
             let product: Product = read_json_file(&json)?;
-            println!("{}", books.add_product(&product).map_err(to_message)?);
+            outln!("{}", books.add_product(&product).map_err(to_message)?);
         }
         ProductCommand::List { search, json } => {
             let products = books.products(&search, false).map_err(to_message)?;
@@ -619,7 +650,7 @@ fn product(books: &mut Books, command: ProductCommand) -> Result<(), String> {
                 print_json(&serde_json::to_value(&products).map_err(|error| error.to_string())?);
             } else {
                 for product in products {
-                    println!(
+                    outln!(
                         "{:>6}  {:<12} {:<40} {} {} {}",
                         product.id,
                         product.code,
@@ -644,7 +675,7 @@ fn price_list(books: &mut Books, command: PriceListCommand) -> Result<(), String
                 currency: Currency::from_code(&currency).map_err(|error| error.to_string())?,
                 archived: false,
             };
-            println!("{}", books.add_price_list(&list).map_err(to_message)?);
+            outln!("{}", books.add_price_list(&list).map_err(to_message)?);
         }
         PriceListCommand::SetPrice {
             list,
@@ -674,12 +705,12 @@ fn price_list(books: &mut Books, command: PriceListCommand) -> Result<(), String
             };
             let repriced = books.set_price(&item).map_err(to_message)?;
             if !repriced.is_empty() {
-                println!("{} unlocked draft(s) now use this price", repriced.len());
+                outln!("{} unlocked draft(s) now use this price", repriced.len());
             }
         }
         PriceListCommand::List => {
             for list in books.price_lists().map_err(to_message)? {
-                println!("{:>6}  {:<30} {}", list.id, list.name, list.currency);
+                outln!("{:>6}  {:<30} {}", list.id, list.name, list.currency);
             }
         }
     }
@@ -691,7 +722,7 @@ fn create_draft(books: &mut Books, kind: DocumentKind, path: &Path) -> Result<()
         .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
     let input = facturier::input::parse_draft(&text)
         .map_err(|error| format!("{}: {error}", path.display()))?;
-    println!("{}", books.create_draft(kind, &input).map_err(to_message)?);
+    outln!("{}", books.create_draft(kind, &input).map_err(to_message)?);
     Ok(())
 }
 
@@ -719,19 +750,19 @@ fn invoice(books: &mut Books, command: InvoiceCommand) -> Result<(), String> {
             let id = find(books, &id)?;
             let findings = books.checklist(id).map_err(to_message)?;
             if findings.is_empty() {
-                println!("ready to issue: every mandatory mention is present");
+                outln!("ready to issue: every mandatory mention is present");
             }
             for finding in findings {
                 let label = match finding.severity {
                     facturier::compliance::Severity::Blocking => "missing",
                     facturier::compliance::Severity::Warning => "warning",
                 };
-                println!("{label}: {}", finding.message);
+                outln!("{label}: {}", finding.message);
             }
         }
         InvoiceCommand::Issue { id, date } => {
             let id = find(books, &id)?;
-            println!("{}", books.issue(id, date).map_err(to_message)?);
+            outln!("{}", books.issue(id, date).map_err(to_message)?);
         }
         InvoiceCommand::Pay {
             number,
@@ -751,7 +782,7 @@ fn invoice(books: &mut Books, command: InvoiceCommand) -> Result<(), String> {
                     reference.as_deref(),
                 )
                 .map_err(to_message)?;
-            println!("{payment_id}");
+            outln!("{payment_id}");
         }
         InvoiceCommand::PaymentEdit {
             payment_id,
@@ -784,7 +815,7 @@ fn invoice(books: &mut Books, command: InvoiceCommand) -> Result<(), String> {
             let credit_note = books
                 .cancel(id, selection.as_ref(), date)
                 .map_err(to_message)?;
-            println!("{credit_note}");
+            outln!("{credit_note}");
         }
         InvoiceCommand::Show { number, json } => {
             let id = find(books, &number)?;
@@ -858,7 +889,7 @@ fn quote(books: &mut Books, command: QuoteCommand) -> Result<(), String> {
         QuoteCommand::Create { json } => create_draft(books, DocumentKind::Quote, &json)?,
         QuoteCommand::Send { id, date } => {
             let id = find(books, &id)?;
-            println!("{}", books.issue(id, date).map_err(to_message)?);
+            outln!("{}", books.issue(id, date).map_err(to_message)?);
         }
         QuoteCommand::Status { id, status } => {
             let id = find(books, &id)?;
@@ -875,7 +906,7 @@ fn quote(books: &mut Books, command: QuoteCommand) -> Result<(), String> {
                     ));
                 }
             };
-            println!("{}", books.convert(id, target).map_err(to_message)?);
+            outln!("{}", books.convert(id, target).map_err(to_message)?);
         }
     }
     Ok(())
@@ -886,7 +917,7 @@ fn order(books: &mut Books, command: OrderCommand) -> Result<(), String> {
         OrderCommand::Create { json } => create_draft(books, DocumentKind::Order, &json)?,
         OrderCommand::Confirm { id, date } => {
             let id = find(books, &id)?;
-            println!("{}", books.issue(id, date).map_err(to_message)?);
+            outln!("{}", books.issue(id, date).map_err(to_message)?);
         }
         OrderCommand::Status { id, status } => {
             let id = find(books, &id)?;
@@ -894,7 +925,7 @@ fn order(books: &mut Books, command: OrderCommand) -> Result<(), String> {
         }
         OrderCommand::Convert { id } => {
             let id = find(books, &id)?;
-            println!(
+            outln!(
                 "{}",
                 books
                     .convert(id, DocumentKind::Invoice)
@@ -913,7 +944,7 @@ fn series(books: &mut Books, command: SeriesCommand) -> Result<(), String> {
                 .read(facturier::numbering::list)
                 .map_err(to_message)?;
             for series in all {
-                println!(
+                outln!(
                     "{:<6} {:<12} {:<20} {}{}",
                     series.code,
                     series.kind.as_str(),
@@ -960,9 +991,9 @@ fn verify(books: &mut Books, json: bool) -> Result<(), String> {
         print_json(&serde_json::to_value(&report).map_err(|error| error.to_string())?);
     } else {
         for problem in report.problems() {
-            println!("BROKEN: {problem}");
+            outln!("BROKEN: {problem}");
         }
-        println!(
+        outln!(
             "checked {} journal rows and {} issued documents: {}",
             report.journal_rows,
             report.issued_documents,

@@ -17,21 +17,21 @@ fn money(value: rust_decimal::Decimal, decimals: u32) -> String {
 /// Prints the data folder, the company and the board: `facturier status`,
 /// and `facturier` with no command when built without the desktop app.
 pub fn welcome(books: &mut Books, data_dir: &Path) -> Result<(), String> {
-    println!("Facturier {}", env!("CARGO_PKG_VERSION"));
-    println!("Data folder: {}", data_dir.display());
+    outln!("Facturier {}", env!("CARGO_PKG_VERSION"));
+    outln!("Data folder: {}", data_dir.display());
     match books.company().map_err(|error| error.to_string())? {
-        Some(company) => println!("Company: {}", company.name),
-        None => println!("No company yet: start with `facturier company set --json company.json`."),
+        Some(company) => outln!("Company: {}", company.name),
+        None => outln!("No company yet: start with `facturier company set --json company.json`."),
     }
     let board = books
         .board(&ListFilter::default(), today())
         .map_err(|error| error.to_string())?;
     board_text(&board);
-    println!();
-    println!(
+    outln!();
+    outln!(
         "The desktop window is not built yet; every operation is available from the command line."
     );
-    println!("Run `facturier --help` for the commands.");
+    outln!("Run `facturier --help` for the commands.");
     Ok(())
 }
 
@@ -42,7 +42,7 @@ pub fn board(board: &Board) {
 fn board_text(board: &Board) {
     let decimals = board.currency.decimals();
     let row = |label: &str, entry: &BoardEntry| {
-        println!(
+        outln!(
             "{label:<16}{:>7}  {:>16} {}  (due {})",
             entry.count,
             money(entry.total, decimals),
@@ -56,7 +56,7 @@ fn board_text(board: &Board) {
     row("Paid", &board.paid);
     row("Cancelled", &board.cancelled);
     row("Overdue", &board.overdue);
-    println!(
+    outln!(
         "Revenue excl. VAT {} {}, receivables {} {}",
         money(board.revenue, decimals),
         board.currency,
@@ -70,7 +70,7 @@ pub fn document(view: &DocumentView) {
     let header = &document.header;
     let totals = &view.totals;
     let decimals = totals.currency.decimals();
-    println!(
+    outln!(
         "{} {}  [{}{}]",
         header.kind.as_str().replace('_', " "),
         document
@@ -80,19 +80,19 @@ pub fn document(view: &DocumentView) {
         status_word(header.kind, view.status, document.stage.as_deref()),
         if view.overdue { ", overdue" } else { "" }
     );
-    println!("Customer: {}", header.buyer.name);
+    outln!("Customer: {}", header.buyer.name);
     if let Some(date) = header.issue_date {
-        println!("Issue date: {date}");
+        outln!("Issue date: {date}");
     }
     if let Some(due) = document.due_date {
-        println!("Due date: {due} ({})", header.payment_terms);
+        outln!("Due date: {due} ({})", header.payment_terms);
     }
     if let Some((number, date)) = &view.corrects {
-        println!("Cancels invoice {number} of {date}");
+        outln!("Cancels invoice {number} of {date}");
     }
-    println!();
+    outln!();
     for (index, (line, amounts)) in document.content.lines.iter().zip(&totals.lines).enumerate() {
-        println!(
+        outln!(
             "{:>3}. {:<40} {:>10} {:<4} x {:>12}  VAT {} {}%  = {:>12}",
             index + 1,
             line.description.lines().next().unwrap_or_default(),
@@ -104,9 +104,9 @@ pub fn document(view: &DocumentView) {
             money(amounts.net_amount, decimals)
         );
     }
-    println!();
+    outln!();
     for entry in &totals.vat_breakdown {
-        println!(
+        outln!(
             "VAT {} {:>5}%  base {:>14}  VAT {:>12}",
             entry.vat.category,
             entry.vat.rate.normalize(),
@@ -115,34 +115,34 @@ pub fn document(view: &DocumentView) {
         );
     }
     let currency = totals.currency;
-    println!(
+    outln!(
         "Total excl. VAT  {:>14} {currency}",
         money(totals.tax_exclusive_total, decimals)
     );
-    println!(
+    outln!(
         "Total VAT        {:>14} {currency}",
         money(totals.tax_total, decimals)
     );
-    println!(
+    outln!(
         "Total incl. VAT  {:>14} {currency}",
         money(totals.tax_inclusive_total, decimals)
     );
-    println!(
+    outln!(
         "Paid             {:>14} {currency}",
         money(totals.paid_amount, decimals)
     );
     if !view.credited.is_zero() {
-        println!(
+        outln!(
             "Credited         {:>14} {currency}",
             money(view.credited, decimals)
         );
     }
-    println!(
+    outln!(
         "Balance          {:>14} {currency}",
         money(view.balance, decimals)
     );
     for payment in &view.payments {
-        println!(
+        outln!(
             "  payment {} on {}: {} {currency} by {}",
             payment.id,
             payment.date,
@@ -154,7 +154,7 @@ pub fn document(view: &DocumentView) {
 
 pub fn list(rows: &[ListedDocument]) {
     for row in rows {
-        println!(
+        outln!(
             "{:>6}  {:<12} {:<16} {:<10} {:<10} {:<32} {:>14} {}",
             row.id,
             row.kind.as_str(),
@@ -173,10 +173,10 @@ pub fn list(rows: &[ListedDocument]) {
 
 pub fn price_changes(changes: &[PriceChange]) {
     if changes.is_empty() {
-        println!("no price changes");
+        outln!("no price changes");
     }
     for change in changes {
-        println!(
+        outln!(
             "line {}: {} {} -> {}",
             change.line,
             change.description,
@@ -188,7 +188,7 @@ pub fn price_changes(changes: &[PriceChange]) {
 
 pub fn vat_report(rows: &[VatReportRow]) {
     for row in rows {
-        println!(
+        outln!(
             "{}  {}  {:<2} {:>5}%  base {:>14}  VAT {:>12}",
             row.month,
             row.currency,

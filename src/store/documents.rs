@@ -669,7 +669,7 @@ fn load_content(tx: &Transaction<'_>, id: DocumentId) -> Result<Content> {
 }
 
 /// Filters of a document list.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListFilter {
     pub kind: Option<DocumentKind>,
     pub customer_id: Option<i64>,

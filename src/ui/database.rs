@@ -242,6 +242,8 @@ pub struct MonthFigures {
 /// monthly chart.
 #[derive(Debug, Clone)]
 pub struct BoardPage {
+    /// The filter this page was loaded for.
+    pub filter: ListFilter,
     pub board: Board,
     pub rows: Vec<ListedDocument>,
     /// Number of rows matching the filter, over all pages.
@@ -1084,6 +1086,7 @@ fn load_board(
         }
     }
     Ok(BoardPage {
+        filter: filter.clone(),
         board: data.board,
         rows: data.rows,
         matching: data.matching,

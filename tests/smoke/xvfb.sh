@@ -40,7 +40,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-Xvfb "$display" -screen 0 1280x820x24 -nolisten tcp >"$scratch/xvfb.log" 2>&1 &
+# -noreset: without it the server resets when the readiness probe below
+# disconnects, and an app that connects during the reset fails to start.
+Xvfb "$display" -screen 0 1280x820x24 -nolisten tcp -noreset >"$scratch/xvfb.log" 2>&1 &
 xvfb_pid=$!
 for _ in $(seq 1 50); do
     DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break

@@ -548,3 +548,33 @@ fn lines_export_imports_back_through_cli() {
     );
     assert_eq!(export(&target, "lines", &path("again-lines.csv")), lines);
 }
+
+#[test]
+fn closed_pipe_stops_listing_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let demo = facturier(&data, &["demo"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    // The demo's list is longer than a Linux pipe's buffer (64 KiB), so the
+    // command is still writing when its reader goes, as with `| head -1`.
+    let full = facturier(&data, &["invoice", "list"]);
+    assert!(full.stdout.len() > 65_536, "{} bytes", full.stdout.len());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_facturier"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["invoice", "list"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    drop(reader);
+    let output = child.wait_with_output().unwrap();
+    assert!(!first.is_empty());
+    assert_eq!(output.status.code(), Some(141), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}

@@ -482,6 +482,43 @@ fn board_search_narrows_rows() {
 }
 
 #[test]
+fn board_drops_stale_search_reply() {
+    let mut harness = Harness::with_customer();
+    let other = harness
+        .books
+        .add_customer(&customer("Boulangerie Martin"))
+        .unwrap();
+    let first = harness.books.customers("Lenoir", false).unwrap()[0].id;
+    for customer_id in [first, other] {
+        let input =
+            serde_json::from_value(serde_json::json!({ "customer_id": customer_id })).unwrap();
+        harness
+            .books
+            .create_draft(DocumentKind::Invoice, &input)
+            .unwrap();
+    }
+    let (mut board, _) = board::Board::new();
+    let run = |board: &mut board::Board, message| match board.update(message) {
+        facturier::ui::screen::Action::Run(request) => request,
+        other => panic!("expected a load, got {other:?}"),
+    };
+    let shorter = run(&mut board, board::Message::SearchChanged("M".to_string()));
+    let longer = run(
+        &mut board,
+        board::Message::SearchChanged("Martin".to_string()),
+    );
+    let longer_reply = database::execute(&mut harness.books, longer);
+    let shorter_reply = database::execute(&mut harness.books, shorter);
+    // The newer search answers first, then the older one arrives late.
+    board.update(board::Message::Replied(longer_reply));
+    board.update(board::Message::Replied(shorter_reply));
+    let data = board.data().expect("board loaded");
+    assert_eq!(data.filter.search, "Martin");
+    assert_eq!(data.matching, 1);
+    assert_eq!(data.rows[0].customer_name, "Boulangerie Martin");
+}
+
+#[test]
 fn board_pages_rows() {
     let mut harness = Harness::with_customer();
     let id = harness.books.customers("", false).unwrap()[0].id;

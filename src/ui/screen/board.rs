@@ -133,12 +133,15 @@ pub struct Board {
     page: usize,
     data: Option<BoardPage>,
     error: Option<String>,
+    /// The filter of the latest load sent. Replies may arrive out of order,
+    /// so a page loaded for another filter is dropped.
+    requested: Option<ListFilter>,
 }
 
 impl Board {
     /// Creates a board with nothing loaded and the requests that load it.
     pub fn new() -> (Board, Vec<Request>) {
-        let board = Board::default();
+        let mut board = Board::default();
         let requests = vec![
             board.request(),
             Request::SearchCustomers {
@@ -173,9 +176,11 @@ impl Board {
         }
     }
 
-    fn request(&self) -> Request {
+    fn request(&mut self) -> Request {
+        let filter = self.filter();
+        self.requested = Some(filter.clone());
         Request::LoadBoard {
-            filter: self.filter(),
+            filter,
             page: self.page,
         }
     }
@@ -221,6 +226,11 @@ impl Board {
 
     fn replied(&mut self, reply: Reply) {
         match reply {
+            Reply::Board(Ok(page))
+                if self
+                    .requested
+                    .as_ref()
+                    .is_some_and(|requested| *requested != page.filter) => {}
             Reply::Board(Ok(page)) => {
                 self.page = page.page;
                 self.data = Some(*page);
