@@ -9,7 +9,7 @@ use rusqlite::{Transaction, params, params_from_iter};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::documents::{NameMatch, Selection, Table};
+use super::documents::{KeyMatch, SearchKey, Selection, Table};
 use super::{Result, StoreError, date_from, decimal_from};
 use crate::document::{DocumentId, DocumentKind, InvoiceStatus};
 use crate::money::Currency;
@@ -54,13 +54,14 @@ pub fn store(tx: &Transaction<'_>, balance: &Balance, currency: Currency) -> Res
     let minor = |amount: Option<Decimal>| amount.and_then(|amount| to_minor(amount, currency));
     tx.execute(
         "INSERT INTO document_balances (document_id, kind, status, customer_id, issue_date, due_date, net_minor,
-             total_minor, due_minor, buyer_name)
+             total_minor, due_minor, buyer_name, number_head)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-             COALESCE((SELECT json_extract(buyer, '$.name') FROM documents WHERE id = ?1), ''))
+             COALESCE((SELECT json_extract(buyer, '$.name') FROM documents WHERE id = ?1), ''),
+             COALESCE((SELECT substr(number, 1, length(number) - 3) FROM documents WHERE id = ?1), ''))
          ON CONFLICT (document_id) DO UPDATE SET kind = excluded.kind, status = excluded.status,
              customer_id = excluded.customer_id, issue_date = excluded.issue_date, due_date = excluded.due_date,
              net_minor = excluded.net_minor, total_minor = excluded.total_minor, due_minor = excluded.due_minor,
-             buyer_name = excluded.buyer_name",
+             buyer_name = excluded.buyer_name, number_head = excluded.number_head",
         params![
             balance.document_id,
             balance.kind.as_str(),
@@ -125,7 +126,7 @@ pub struct StatusSums {
 /// filter the sums come from the running sums `board_sums`, with only a
 /// period from the running sums per issue month `period_sums` (and the
 /// documents of a partial first or last month), else from the covering
-/// indexes of `document_balances`. When a search kept the names that lack
+/// indexes of `document_balances`. When a search kept the keys that lack
 /// its text, the sums are those of the filter without the search less those
 /// of the documents it leaves out.
 pub fn board_sums(
@@ -167,17 +168,20 @@ fn raw_board_sums(
     today_date: NaiveDate,
 ) -> Result<BTreeMap<(String, String), RawSums>> {
     let today = &Value::Text(today_date.to_string());
-    if let Some((names, chosen)) = selection.names_only() {
-        let (mut groups, sign) = match names {
-            NameMatch::Containing => (BTreeMap::new(), 1),
-            NameMatch::Lacking => (raw_board_sums(tx, &selection.unsearched(), today_date)?, -1),
+    if let Some(keys) = selection.keys_only() {
+        let (mut groups, sign) = match keys.side {
+            KeyMatch::Containing => (BTreeMap::new(), 1),
+            KeyMatch::Lacking => (raw_board_sums(tx, &selection.unsearched(), today_date)?, -1),
         };
-        if !chosen.is_empty() {
-            let mut by_name = BTreeMap::new();
-            add_name_sums(tx, chosen, today_date, &mut by_name)?;
-            for (key, raw) in by_name {
+        if !keys.chosen.is_empty() {
+            let mut by_key = BTreeMap::new();
+            add_key_sums(tx, keys.key, keys.chosen, today_date, &mut by_key)?;
+            for (key, raw) in by_key {
                 groups.entry(key).or_default().add(&raw, sign);
             }
+        }
+        if keys.with_matches {
+            add_selected_sums(tx, MATCHES_ONLY, Vec::new(), today, &mut groups)?;
         }
         return Ok(groups);
     }
@@ -247,17 +251,22 @@ fn raw_board_sums(
     Ok(groups)
 }
 
-/// Adds to `groups` the sums of the documents of the buyer names `names`,
-/// from the running sums per name and due month `name_sums`. Rows due in a
-/// month before today's are overdue as a whole. Of today's month, only the
-/// documents due before today are read, through the index by name, kind,
-/// status and due date.
-fn add_name_sums(
+/// Adds to `groups` the sums of the documents of the keys `names` (buyer
+/// names or number heads), from the running sums per key and due month
+/// (`name_sums` or `head_sums`). Rows due in a month before today's are
+/// overdue as a whole. Of today's month, only the documents due before
+/// today are read, through the index by key, kind, status and due date.
+fn add_key_sums(
     tx: &Transaction<'_>,
+    key: SearchKey,
     names: &[String],
     today: NaiveDate,
     groups: &mut BTreeMap<(String, String), RawSums>,
 ) -> Result<()> {
+    let (table, column) = match key {
+        SearchKey::BuyerName => ("name_sums", "buyer_name"),
+        SearchKey::NumberHead => ("head_sums", "number_head"),
+    };
     let marks = vec!["?"; names.len()].join(", ");
     let month = today.format("%Y-%m").to_string();
     let mut values: Vec<Value> = names.iter().map(|name| Value::Text(name.clone())).collect();
@@ -270,13 +279,14 @@ fn add_name_sums(
                     SUM(CASE WHEN due_month <> '' AND due_month < ?1 THEN documents END),
                     SUM(CASE WHEN due_month <> '' AND due_month < ?1 THEN total_minor END),
                     SUM(CASE WHEN due_month <> '' AND due_month < ?1 THEN due_minor END)
-             FROM name_sums
-             WHERE buyer_name IN ({marks})
-             GROUP BY buyer_name, kind, status"
+             FROM {table}
+             WHERE {column} IN ({marks})
+             GROUP BY {column}, kind, status"
         ),
         values,
         groups,
     )?;
+
     // The kinds and statuses are listed so that SQLite seeks each due-date
     // range in the index instead of reading every row of a name.
     let mut values: Vec<Value> = names.iter().map(|name| Value::Text(name.clone())).collect();
@@ -287,16 +297,19 @@ fn add_name_sums(
         &format!(
             "SELECT b.kind, b.status, 0, 0, 0, 0, 0, COUNT(*), SUM(b.total_minor), SUM(b.due_minor)
              FROM document_balances b
-             WHERE b.buyer_name IN ({marks})
+             WHERE b.{column} IN ({marks})
                AND b.kind IN ('invoice', 'credit_note')
                AND b.status IN ('draft', 'open', 'partial', 'paid', 'cancelled', 'issued')
                AND b.due_date >= ? AND b.due_date < ?
-             GROUP BY b.buyer_name, b.kind, b.status"
+             GROUP BY b.{column}, b.kind, b.status"
         ),
         values,
         groups,
     )
 }
+
+/// The condition that selects the documents a search found one by one.
+const MATCHES_ONLY: &str = " AND b.document_id IN (SELECT id FROM temp.search_matches)";
 
 /// Adds to `groups` the sums of the balance rows that `conditions` select.
 /// The query groups by buyer name too, because that is the order of the
@@ -518,26 +531,34 @@ fn raw_monthly_sums(
 ) -> Result<RawMonths> {
     let first_month = from.format("%Y-%m").to_string();
     let mut months = RawMonths::new();
-    if let Some((names, chosen)) = selection.names_only() {
-        let sign = match names {
-            NameMatch::Containing => 1,
-            NameMatch::Lacking => {
+    if let Some(keys) = selection.keys_only() {
+        let sign = match keys.side {
+            KeyMatch::Containing => 1,
+            KeyMatch::Lacking => {
                 months = raw_monthly_sums(tx, &selection.unsearched(), from)?;
                 -1
             }
         };
-        if chosen.is_empty() {
+        if keys.with_matches {
+            add_selected_months(tx, MATCHES_ONLY, Vec::new(), from, 1, &mut months)?;
+        }
+        if keys.chosen.is_empty() {
             return Ok(months);
         }
-        let marks = vec!["?"; chosen.len()].join(", ");
-        let mut values: Vec<Value> = chosen
+        let (table, column) = match keys.key {
+            SearchKey::BuyerName => ("name_months", "buyer_name"),
+            SearchKey::NumberHead => ("head_months", "number_head"),
+        };
+        let marks = vec!["?"; keys.chosen.len()].join(", ");
+        let mut values: Vec<Value> = keys
+            .chosen
             .iter()
             .map(|name| Value::Text(name.clone()))
             .collect();
         values.push(Value::Text(first_month));
         let mut statement = tx.prepare_cached(&format!(
-            "SELECT month, SUM(invoiced_minor), SUM(collected_minor) FROM name_months
-             WHERE buyer_name IN ({marks}) AND month >= ?
+            "SELECT month, SUM(invoiced_minor), SUM(collected_minor) FROM {table}
+             WHERE {column} IN ({marks}) AND month >= ?
              GROUP BY month"
         ))?;
         let rows = statement.query_map(params_from_iter(values), |row| {
@@ -923,6 +944,57 @@ pub fn check_sums(tx: &Transaction<'_>) -> Result<Vec<String>> {
              {name_sums_difference} rows: restore a backup, or report the fault"
         ));
     }
+    let head_sums_difference: i64 = tx.query_row(
+        "WITH expected AS (
+             SELECT number_head, kind, status, COALESCE(substr(due_date, 1, 7), '') AS due_month,
+                    COUNT(*) AS documents, SUM(total_minor IS NULL) AS unconverted,
+                    COALESCE(SUM(net_minor), 0) AS net_minor, COALESCE(SUM(total_minor), 0) AS total_minor,
+                    COALESCE(SUM(due_minor), 0) AS due_minor
+             FROM document_balances GROUP BY 1, 2, 3, 4),
+         stored AS (
+             SELECT number_head, kind, status, due_month, documents, unconverted, net_minor, total_minor,
+                    due_minor
+             FROM head_sums)
+         SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
+              + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))",
+        [],
+        |row| row.get(0),
+    )?;
+    if head_sums_difference > 0 {
+        problems.push(format!(
+            "the status board's running sums per number head differ from the balance index in \
+             {head_sums_difference} rows: restore a backup, or report the fault"
+        ));
+    }
+    let head_months_difference: i64 = tx.query_row(
+        "WITH expected AS (
+             SELECT number_head, month, SUM(invoiced) AS invoiced, SUM(collected) AS collected FROM (
+                 SELECT number_head, substr(issue_date, 1, 7) AS month,
+                        CASE kind WHEN 'credit_note' THEN -total_minor ELSE total_minor END AS invoiced,
+                        0 AS collected
+                 FROM document_balances
+                 WHERE status <> 'draft' AND issue_date IS NOT NULL AND total_minor IS NOT NULL
+                 UNION ALL
+                 SELECT b.number_head, c.month, 0, c.collected_minor
+                 FROM collected_months c JOIN document_balances b ON b.document_id = c.document_id
+                 WHERE c.collected_minor IS NOT NULL)
+             GROUP BY 1, 2),
+         stored AS (SELECT number_head, month, invoiced_minor, collected_minor FROM head_months)
+         SELECT (SELECT COUNT(*) FROM (
+                     SELECT * FROM expected WHERE invoiced <> 0 OR collected <> 0
+                     EXCEPT SELECT * FROM stored))
+              + (SELECT COUNT(*) FROM (
+                     SELECT * FROM stored WHERE invoiced_minor <> 0 OR collected_minor <> 0
+                     EXCEPT SELECT * FROM expected))",
+        [],
+        |row| row.get(0),
+    )?;
+    if head_months_difference > 0 {
+        problems.push(format!(
+            "the chart's sums per number head differ from the documents and payments in \
+             {head_months_difference} rows: restore a backup, or report the fault"
+        ));
+    }
     let name_months_difference: i64 = tx.query_row(
         "WITH expected AS (
              SELECT buyer_name, month, SUM(invoiced) AS invoiced, SUM(collected) AS collected FROM (
@@ -956,15 +1028,18 @@ pub fn check_sums(tx: &Transaction<'_>) -> Result<Vec<String>> {
     // names, and numbers from their own index.
     let names_difference: i64 = tx.query_row(
         "SELECT (SELECT COUNT(*) FROM document_balances b JOIN documents d ON d.id = b.document_id
-                 WHERE b.buyer_name <> COALESCE(json_extract(d.buyer, '$.name'), ''))
+                 WHERE b.buyer_name <> COALESCE(json_extract(d.buyer, '$.name'), '')
+                    OR b.number_head <> COALESCE(substr(d.number, 1, length(d.number) - 3), ''))
               + (SELECT COUNT(*) FROM documents
-                 WHERE COALESCE(json_extract(buyer, '$.name'), '') NOT IN (SELECT name FROM buyer_names))",
+                 WHERE COALESCE(json_extract(buyer, '$.name'), '') NOT IN (SELECT name FROM buyer_names)
+                    OR COALESCE(substr(number, 1, length(number) - 3), '') NOT IN (SELECT head FROM number_heads))",
         [],
         |row| row.get(0),
     )?;
     if names_difference > 0 {
         problems.push(format!(
-            "the search's buyer names differ from the documents in {names_difference} rows: \
+            "the search's buyer names or number heads differ from the documents in \
+             {names_difference} rows: \
              restore a backup, or report the fault"
         ));
     }

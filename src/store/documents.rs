@@ -709,43 +709,75 @@ impl Table {
             Table::Balances => "b.buyer_name",
         }
     }
+
+    /// The column or expression of `key`, as its index on the table spells
+    /// it.
+    fn key(self, key: SearchKey) -> &'static str {
+        match (self, key) {
+            (_, SearchKey::BuyerName) => self.buyer_name(),
+            (Table::Documents, SearchKey::NumberHead) => NUMBER_HEAD,
+            (Table::Balances, SearchKey::NumberHead) => "b.number_head",
+        }
+    }
 }
 
-/// Which buyer names a search left in `temp.search_names`.
+/// A number's head, all but its last three characters ('' for a document
+/// without a number), as the index `documents_number_head` spells it.
+const NUMBER_HEAD: &str = "COALESCE(substr(number, 1, length(number) - 3), '')";
+
+/// A number's tail, its last three characters in lower case, as the
+/// indexes on numbers spell it.
+const NUMBER_TAIL: &str = "lower(substr(number, -3))";
+
+/// The keys a search matches its text against first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameMatch {
-    /// The names that contain the text.
+pub enum SearchKey {
+    /// The buyer names (`buyer_names`).
+    BuyerName,
+    /// The number heads (`number_heads`), when no buyer name contains the
+    /// text and it has three characters or more.
+    NumberHead,
+}
+
+/// The side of its keys (buyer names or number heads) that a search chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyMatch {
+    /// The keys that contain the text.
     Containing,
-    /// The names that do not contain it, because most names do: the
-    /// selection is then every document less those of these names, which
+    /// The keys that do not contain it, because most keys do: the
+    /// selection is then every document less those of these keys, which
     /// reads fewer rows.
     Lacking,
 }
 
-/// A search as run: the names chosen, and the ids found by number in the
-/// temporary table `search_matches`.
+/// A search as run: the keys chosen, and the ids of the documents found one
+/// by one in the temporary table `search_matches`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Search {
-    names: NameMatch,
-    /// The buyer names chosen, bound one by one in the queries: SQLite then
-    /// reads each name's rows through the name indexes.
+    key: SearchKey,
+    side: KeyMatch,
+    /// The keys chosen (buyer names or number heads), bound one by one in
+    /// the queries: SQLite then reads each key's rows through its indexes.
     chosen: Vec<String>,
-    /// Documents whose number contains the text, kept in
-    /// `temp.search_matches`.
+    /// Documents found one by one, kept in `temp.search_matches`. With
+    /// buyer names, those whose number contains the text. With number
+    /// heads, those whose number contains it where it runs into the tail,
+    /// which the chosen heads never hold.
     by_number: usize,
 }
 
 impl Search {
-    /// "(?, ?, ...)" with one parameter per chosen name.
+    /// Builds "(?, ?, ...)" with one parameter per chosen key, adding the
+    /// keys to `values`.
     // NOTE: SQLite takes at most 32,766 parameters in a statement, so books
-    // with more than about 65,000 distinct buyer names would get an error
-    // from a search instead of its results.
-    pub fn name_list(&self, values: &mut Vec<rusqlite::types::Value>) -> String {
+    // with more than about 65,000 distinct buyer names or number heads
+    // would get an error from a search instead of its results.
+    pub fn key_list(&self, values: &mut Vec<rusqlite::types::Value>) -> String {
         let marks = vec!["?"; self.chosen.len()].join(", ");
         values.extend(
             self.chosen
                 .iter()
-                .map(|name| rusqlite::types::Value::Text(name.clone())),
+                .map(|key| rusqlite::types::Value::Text(key.clone())),
         );
         format!("({marks})")
     }
@@ -758,47 +790,47 @@ impl Search {
         walk: bool,
         values: &mut Vec<rusqlite::types::Value>,
     ) -> String {
-        // A unary plus keeps SQLite from choosing the indexes on the name or
+        // A unary plus keeps SQLite from choosing the indexes on the key or
         // the id when a page is read by walking the list order instead.
         let plus = if walk { "+" } else { "" };
-        let operator = match self.names {
-            NameMatch::Containing => "IN",
-            NameMatch::Lacking => "NOT IN",
+        let operator = match self.side {
+            KeyMatch::Containing => "IN",
+            KeyMatch::Lacking => "NOT IN",
         };
         let by_number = format!(
             "{plus}{} IN (SELECT id FROM temp.search_matches)",
             table.id()
         );
-        // An empty list of names would keep SQLite from reading the ids
-        // found by number through their index.
-        match (self.chosen.is_empty(), self.names, self.by_number) {
-            (true, NameMatch::Containing, 0) => " AND 0".to_string(),
-            (true, NameMatch::Containing, _) => format!(" AND {by_number}"),
-            (true, NameMatch::Lacking, _) => String::new(),
+        // An empty list of keys would keep SQLite from reading the ids
+        // found one by one through their index.
+        match (self.chosen.is_empty(), self.side, self.by_number) {
+            (true, KeyMatch::Containing, 0) => " AND 0".to_string(),
+            (true, KeyMatch::Containing, _) => format!(" AND {by_number}"),
+            (true, KeyMatch::Lacking, _) => String::new(),
             (false, _, 0) => format!(
                 " AND {plus}{} {operator} {}",
-                table.buyer_name(),
-                self.name_list(values)
+                table.key(self.key),
+                self.key_list(values)
             ),
             (false, _, _) => format!(
                 " AND ({plus}{} {operator} {} OR {by_number})",
-                table.buyer_name(),
-                self.name_list(values)
+                table.key(self.key),
+                self.key_list(values)
             ),
         }
     }
 
-    /// With `NameMatch::Lacking`, the condition that selects the documents
-    /// the search leaves out: those of the names kept, unless found by
-    /// number.
+    /// With `KeyMatch::Lacking`, builds the condition that selects the
+    /// documents the search leaves out: those of the keys kept, unless found
+    /// one by one.
     fn left_out(&self, table: Table, values: &mut Vec<rusqlite::types::Value>) -> Option<String> {
-        if self.names != NameMatch::Lacking {
+        if self.side != KeyMatch::Lacking {
             return None;
         }
         if self.chosen.is_empty() {
             return Some(" AND 0".to_string());
         }
-        let mut sql = format!(" AND {} IN {}", table.buyer_name(), self.name_list(values));
+        let mut sql = format!(" AND {} IN {}", table.key(self.key), self.key_list(values));
         if self.by_number > 0 {
             sql.push_str(&format!(
                 " AND {} NOT IN (SELECT id FROM temp.search_matches)",
@@ -810,10 +842,12 @@ impl Search {
 }
 
 /// The documents a `ListFilter` selects, for the queries of one read
-/// transaction. A search runs once: the buyer names are matched here against
-/// the short list `buyer_names`, and the numbers through the trigram index
-/// `number_search`. The queries of the selection bind the chosen names and
-/// read the ids found by number from the temporary table `search_matches`.
+/// transaction. A search runs once. Its text is matched here against the
+/// short list of buyer names (`buyer_names`) and, when no name contains it,
+/// against the number heads (`number_heads`). Otherwise numbers go through
+/// the trigram index `number_search`. The queries of the selection bind the
+/// chosen keys and read the ids found one by one from the temporary table
+/// `search_matches`.
 #[derive(Debug, Clone)]
 pub struct Selection {
     pub filter: ListFilter,
@@ -844,37 +878,40 @@ impl Selection {
             .prepare_cached("SELECT name FROM buyer_names")?
             .query_map([], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let total = names.len();
         let (containing, lacking): (Vec<String>, Vec<String>) = names
             .into_iter()
             .partition(|name| name.to_lowercase().contains(&folded));
-        let (names, chosen) = if containing.len() * 2 > total {
-            (NameMatch::Lacking, lacking)
+        let search = if containing.is_empty() && text.chars().count() >= 3 {
+            search_number_heads(tx, &folded)?
         } else {
-            (NameMatch::Containing, containing)
-        };
-        // Numbers are matched from three characters on, through the
-        // trigram index: one or two characters of a number are in nearly
-        // every number of a series, so they would select the whole books.
-        let by_number = if text.chars().count() >= 3 {
-            // Quoting makes every character of the phrase literal, a double
-            // quote included once doubled. The index ignores case.
-            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-            tx.execute(
-                "INSERT INTO temp.search_matches (id)
-                 SELECT rowid FROM number_search WHERE number_search MATCH ?1",
-                [phrase],
-            )?
-        } else {
-            0
+            // Numbers are matched from three characters on, through the
+            // trigram index: one or two characters of a number are in
+            // nearly every number of a series, so they would select the
+            // whole books.
+            let by_number = if text.chars().count() >= 3 {
+                // Quoting makes every character of the phrase literal, a
+                // double quote included once doubled. The index ignores
+                // case.
+                let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+                tx.execute(
+                    "INSERT INTO temp.search_matches (id)
+                     SELECT rowid FROM number_search WHERE number_search MATCH ?1",
+                    [phrase],
+                )?
+            } else {
+                0
+            };
+            let (side, chosen) = choose_side(containing, lacking);
+            Search {
+                key: SearchKey::BuyerName,
+                side,
+                chosen,
+                by_number,
+            }
         };
         Ok(Selection {
             filter: filter.clone(),
-            search: Some(Search {
-                names,
-                chosen,
-                by_number,
-            }),
+            search: Some(search),
         })
     }
 
@@ -889,16 +926,24 @@ impl Selection {
         }
     }
 
-    /// When the selection is a search that found documents by buyer name
-    /// only, with no customer or period, the names it chose and how: the
-    /// running sums per name then give its figures.
-    pub fn names_only(&self) -> Option<(NameMatch, &[String])> {
+    /// Returns the keys a search chose when it is alone, with no customer
+    /// or period, and the documents it found one by one are apart from
+    /// those of its keys. The running sums per key then give its figures,
+    /// plus those of the documents found one by one.
+    pub fn keys_only(&self) -> Option<KeysOnly<'_>> {
         let search = self.search.as_ref()?;
-        let alone = search.by_number == 0
+        // Documents found by number may also be among those of the names.
+        let apart = search.key == SearchKey::NumberHead || search.by_number == 0;
+        let alone = apart
             && self.filter.customer_id.is_none()
             && self.filter.from.is_none()
             && self.filter.to.is_none();
-        alone.then_some((search.names, search.chosen.as_slice()))
+        alone.then_some(KeysOnly {
+            key: search.key,
+            side: search.side,
+            chosen: &search.chosen,
+            with_matches: search.by_number > 0,
+        })
     }
 
     /// Returns whether the selection is every document, in which case the
@@ -934,7 +979,7 @@ impl Selection {
         (sql, values)
     }
 
-    /// When the search kept the names that lack its text, the conditions
+    /// When the search kept the keys that lack its text, the conditions
     /// that select the documents the unsearched filter has and this
     /// selection leaves out: its figures are those of `unsearched` less
     /// those of these documents.
@@ -978,6 +1023,118 @@ impl Selection {
     }
 }
 
+/// The keys of a search alone, as `Selection::keys_only` returns them.
+#[derive(Debug, Clone, Copy)]
+pub struct KeysOnly<'a> {
+    pub key: SearchKey,
+    pub side: KeyMatch,
+    pub chosen: &'a [String],
+    /// Whether documents were found one by one, in `temp.search_matches`.
+    pub with_matches: bool,
+}
+
+/// Chooses the shorter side: the keys that contain the text, unless they
+/// are more than half of all keys.
+fn choose_side(containing: Vec<String>, lacking: Vec<String>) -> (KeyMatch, Vec<String>) {
+    if containing.len() > lacking.len() {
+        (KeyMatch::Lacking, lacking)
+    } else {
+        (KeyMatch::Containing, containing)
+    }
+}
+
+/// Runs a search of `folded` (three characters or more, in lower case) by
+/// number. The heads that contain it select their documents as a whole.
+/// Any other number that contains it contains it across its head and its
+/// tail: the text then ends with the first k characters of the tail (k
+/// from 1 to 3) after a suffix of the head, or, when k is the text's whole
+/// length, equals the tail. Those documents are read through the indexes on
+/// head and tail, checked, and kept in `temp.search_matches`.
+fn search_number_heads(tx: &Transaction<'_>, folded: &str) -> Result<Search> {
+    let heads: Vec<String> = tx
+        .prepare_cached("SELECT head FROM number_heads")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let lower_heads: Vec<String> = heads.iter().map(|head| head.to_lowercase()).collect();
+    let characters: Vec<char> = folded.chars().collect();
+
+    let mut candidates: Vec<(i64, String)> = Vec::new();
+    for in_tail in 1..=characters.len().min(3) {
+        let before: String = characters[..characters.len() - in_tail].iter().collect();
+        let tail_start: String = characters[characters.len() - in_tail..].iter().collect();
+        // Every string that starts with `tail_start` sorts between it and
+        // itself followed by the last code point.
+        let tail_end = format!("{tail_start}\u{10FFFF}");
+        if before.is_empty() {
+            let mut statement = tx.prepare_cached(&format!(
+                "SELECT id, number FROM documents WHERE {NUMBER_TAIL} = ?1"
+            ))?;
+            let rows = statement.query_map([&tail_start], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            for row in rows {
+                candidates.push(row?);
+            }
+            continue;
+        }
+        let ending: Vec<&String> = heads
+            .iter()
+            .zip(&lower_heads)
+            .filter(|(_, lower)| lower.ends_with(&before) && !lower.contains(folded))
+            .map(|(head, _)| head)
+            .collect();
+        if ending.is_empty() {
+            continue;
+        }
+        let marks = vec!["?"; ending.len()].join(", ");
+        let mut values: Vec<rusqlite::types::Value> = ending
+            .iter()
+            .map(|head| rusqlite::types::Value::Text((*head).clone()))
+            .collect();
+        values.push(rusqlite::types::Value::Text(tail_start));
+        values.push(rusqlite::types::Value::Text(tail_end));
+        let mut statement = tx.prepare_cached(&format!(
+            "SELECT id, number FROM documents
+             WHERE {NUMBER_HEAD} IN ({marks}) AND {NUMBER_TAIL} >= ? AND {NUMBER_TAIL} <= ?"
+        ))?;
+        let rows = statement.query_map(rusqlite::params_from_iter(values), |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?;
+        for row in rows {
+            candidates.push(row?);
+        }
+    }
+
+    let mut insert =
+        tx.prepare_cached("INSERT OR IGNORE INTO temp.search_matches (id) VALUES (?1)")?;
+    let mut by_number = 0;
+    for (id, number) in candidates {
+        let number = number.to_lowercase();
+        let head: String = {
+            let count = number.chars().count();
+            number.chars().take(count.saturating_sub(3)).collect()
+        };
+        if number.contains(folded) && !head.contains(folded) {
+            by_number += insert.execute([id])?;
+        }
+    }
+
+    let mut containing = Vec::new();
+    let mut lacking = Vec::new();
+    for (head, lower) in heads.into_iter().zip(lower_heads) {
+        if lower.contains(folded) {
+            containing.push(head);
+        } else {
+            lacking.push(head);
+        }
+    }
+    let (side, chosen) = choose_side(containing, lacking);
+    Ok(Search {
+        key: SearchKey::NumberHead,
+        side,
+        chosen,
+        by_number,
+    })
+}
+
 /// Lists documents, newest first, without loading their lines.
 pub fn list(tx: &Transaction<'_>, filter: &ListFilter) -> Result<Vec<DocumentSummary>> {
     list_page(tx, filter, 0, None)
@@ -1010,8 +1167,8 @@ pub fn count_selected(tx: &Transaction<'_>, selection: &Selection) -> Result<usi
     Ok(usize::try_from(total).unwrap_or(0))
 }
 
-/// Maximum number of documents that a search may find by name and number
-/// for a page to be read through the name and id indexes and sorted. Past
+/// Maximum number of documents that a search may find, by key and one by
+/// one, for a page to be read through the key and id indexes and sorted. Past
 /// it, walking the list order from the newest document reaches a page
 /// sooner.
 const SORTED_PAGE_LIMIT: i64 = 5_000;
@@ -1046,19 +1203,19 @@ pub fn list_selected(
     // today.
     conditions = conditions.replace(" issue_date ", " +issue_date ");
     if let Some(search) = &selection.search {
-        let walk = match search.names {
-            NameMatch::Lacking => true,
-            NameMatch::Containing if search.chosen.is_empty() => {
+        let walk = match search.side {
+            KeyMatch::Lacking => true,
+            KeyMatch::Containing if search.chosen.is_empty() => {
                 i64::try_from(search.by_number).unwrap_or(i64::MAX) > SORTED_PAGE_LIMIT
             }
-            NameMatch::Containing => {
+            KeyMatch::Containing => {
                 let mut count_values = Vec::new();
-                let list = search.name_list(&mut count_values);
+                let list = search.key_list(&mut count_values);
                 count_values.push(Value::Integer(SORTED_PAGE_LIMIT + 1));
                 let by_name: i64 = tx
                     .prepare_cached(&format!(
                         "SELECT COUNT(*) FROM (SELECT 1 FROM documents WHERE {} IN {list} LIMIT ?)",
-                        Table::Documents.buyer_name()
+                        Table::Documents.key(search.key)
                     ))?
                     .query_row(rusqlite::params_from_iter(count_values), |row| row.get(0))?;
                 by_name + i64::try_from(search.by_number).unwrap_or(i64::MAX) > SORTED_PAGE_LIMIT

@@ -429,7 +429,7 @@ fn filters(documents: &[Slow], today: NaiveDate) -> Vec<ListFilter> {
             ..ListFilter::default()
         },
         ListFilter {
-            search: number,
+            search: number.clone(),
             ..ListFilter::default()
         },
         ListFilter {
@@ -465,6 +465,50 @@ fn filters(documents: &[Slow], today: NaiveDate) -> Vec<ListFilter> {
         },
         ListFilter {
             search: "1".to_string(),
+            ..ListFilter::default()
+        },
+        // Number parts that no name contains: the start of the numbers, the
+        // end of one number (across its head and tail), its last three
+        // characters, and the middle of its counter.
+        ListFilter {
+            search: number.chars().take(3).collect(),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            search: number
+                .chars()
+                .skip(number.chars().count().saturating_sub(5))
+                .collect(),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            search: number
+                .chars()
+                .skip(number.chars().count().saturating_sub(4))
+                .collect(),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            search: number
+                .chars()
+                .skip(number.chars().count().saturating_sub(3))
+                .collect(),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            search: "-000".to_string(),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            search: "-00".to_string(),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            search: "001".to_string(),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            search: "01".to_string(),
             ..ListFilter::default()
         },
         // The numbers of this year, and a number part with a period.
@@ -655,6 +699,25 @@ fn verify_reports_tampered_sums() {
                    (SELECT buyer_name, kind, status, due_month FROM name_sums LIMIT 1)",
         ),
         (
+            "UPDATE head_sums SET total_minor = total_minor + 1
+             WHERE (number_head, kind, status, due_month) =
+                   (SELECT number_head, kind, status, due_month FROM head_sums LIMIT 1)",
+            "UPDATE head_sums SET total_minor = total_minor - 1
+             WHERE (number_head, kind, status, due_month) =
+                   (SELECT number_head, kind, status, due_month FROM head_sums LIMIT 1)",
+        ),
+        (
+            "UPDATE head_months SET collected_minor = collected_minor + 1
+             WHERE (number_head, month) = (SELECT number_head, month FROM head_months LIMIT 1)",
+            "UPDATE head_months SET collected_minor = collected_minor - 1
+             WHERE (number_head, month) = (SELECT number_head, month FROM head_months LIMIT 1)",
+        ),
+        (
+            "DELETE FROM number_heads WHERE head = (SELECT MAX(head) FROM number_heads)",
+            "INSERT INTO number_heads (head)
+             SELECT MAX(substr(number, 1, length(number) - 3)) FROM documents",
+        ),
+        (
             "UPDATE name_months SET invoiced_minor = invoiced_minor + 1
              WHERE (buyer_name, month) = (SELECT buyer_name, month FROM name_months LIMIT 1)",
             "UPDATE name_months SET invoiced_minor = invoiced_minor - 1
@@ -717,6 +780,24 @@ fn migration_fills_running_sums() {
         .connection()
         .execute_batch(
             "BEGIN;
+             DROP TRIGGER head_months_collected_insert;
+             DROP TRIGGER head_months_collected_update;
+             DROP TRIGGER head_months_collected_delete;
+             DROP TRIGGER head_months_insert;
+             DROP TRIGGER head_months_update;
+             DROP TRIGGER head_months_delete;
+             DROP TABLE head_months;
+             DROP TRIGGER head_sums_insert;
+             DROP TRIGGER head_sums_update;
+             DROP TRIGGER head_sums_delete;
+             DROP TABLE head_sums;
+             DROP TRIGGER number_heads_insert;
+             DROP TRIGGER number_heads_update;
+             DROP TABLE number_heads;
+             DROP INDEX documents_number_head;
+             DROP INDEX documents_number_tail;
+             DROP INDEX document_balances_head;
+             ALTER TABLE document_balances DROP COLUMN number_head;
              DROP TRIGGER name_months_collected_insert;
              DROP TRIGGER name_months_collected_update;
              DROP TRIGGER name_months_collected_delete;
