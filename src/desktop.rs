@@ -1,5 +1,6 @@
-//! Hands files to the user's desktop: the default PDF viewer (to print) or
-//! mail program (to compose a message from an .eml draft).
+//! Hands files to the user's desktop: the print system's default printer or
+//! the default PDF viewer (to print), or the mail program (to compose a
+//! message from an .eml draft).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -78,6 +79,114 @@ pub fn start_opener(mut command: Command, path: &Path) -> Result<(), String> {
     tracing::info!(%program, "the desktop opener still runs; it is awaited in the background");
     std::thread::spawn(move || await_opener(child, &program));
     Ok(())
+}
+
+/// How Print handed a document over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Printed {
+    /// Sent to the default printer of the print system (CUPS), as that job.
+    Sent { printer: String, job: String },
+    /// Opened in the desktop's PDF viewer, whose print command prints it.
+    Opened(PathBuf),
+}
+
+/// Prints the PDF `path`: straight to the default printer where the print
+/// system (CUPS, on Linux, the BSDs and macOS) has one, else through the
+/// desktop's PDF viewer. `title` names the job in the printer's queue.
+pub fn print(path: &Path, title: &str) -> Result<Printed, String> {
+    print_with(path, title, &[], opener_command(path))
+}
+
+/// Prints like `print`, with `cups_environment` added to the environment of
+/// the CUPS commands (`CUPS_SERVER` names a private server in tests) and
+/// `opener` as the viewer's command when there is no default printer.
+pub fn print_with(
+    path: &Path,
+    title: &str,
+    cups_environment: &[(&str, &std::ffi::OsStr)],
+    opener: Command,
+) -> Result<Printed, String> {
+    if !cfg!(target_os = "windows") {
+        if let Some(printer) = default_printer(cups_environment) {
+            let job = send_to_printer(path, title, &printer, cups_environment)?;
+            tracing::info!(%printer, %job, "document sent to the default printer");
+            return Ok(Printed::Sent { printer, job });
+        }
+    }
+    start_opener(opener, path)?;
+    Ok(Printed::Opened(path.to_path_buf()))
+}
+
+/// Builds a CUPS command with untranslated messages, which the callers read.
+fn cups_command(program: &str, cups_environment: &[(&str, &std::ffi::OsStr)]) -> Command {
+    let mut command = Command::new(program);
+    command
+        .env("LC_ALL", "C")
+        .env("LANG", "C")
+        .stdin(Stdio::null());
+    for (name, value) in cups_environment {
+        command.env(name, value);
+    }
+    command
+}
+
+/// Reads the print system's default destination with `lpstat -d`. Returns
+/// `None` when there is no print system, no server or no default printer.
+fn default_printer(cups_environment: &[(&str, &std::ffi::OsStr)]) -> Option<String> {
+    let output = match cups_command("lpstat", cups_environment).arg("-d").output() {
+        Ok(output) => output,
+        Err(error) => {
+            tracing::info!(%error, "no print system (lpstat): printing through the PDF viewer");
+            return None;
+        }
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    let printer = text
+        .lines()
+        .find_map(|line| line.strip_prefix("system default destination:"))
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty());
+    if printer.is_none() {
+        tracing::info!(
+            status = %output.status,
+            "no default printer: printing through the PDF viewer"
+        );
+    }
+    printer
+}
+
+/// Queues `path` on `printer` with `lp`; returns the job id.
+fn send_to_printer(
+    path: &Path,
+    title: &str,
+    printer: &str,
+    cups_environment: &[(&str, &std::ffi::OsStr)],
+) -> Result<String, String> {
+    let output = cups_command("lp", cups_environment)
+        .args(["-d", printer, "-t", title, "--"])
+        .arg(path)
+        .output()
+        .map_err(|error| {
+            tracing::warn!(%error, "lp could not be started");
+            format!(
+                "the print command lp could not be started ({error}): print the PDF from Export PDF instead"
+            )
+        })?;
+    if !output.status.success() {
+        let reason = String::from_utf8_lossy(&output.stderr).trim().to_string();
+        tracing::warn!(status = %output.status, "the printer refused the job");
+        return Err(format!(
+            "the printer {printer} refused the document ({reason}): check it in the system's printer settings, or print the PDF from Export PDF"
+        ));
+    }
+    // "request id is PRINTER-42 (1 file(s))"
+    let text = String::from_utf8_lossy(&output.stdout);
+    Ok(text
+        .split_whitespace()
+        .skip_while(|word| *word != "is")
+        .nth(1)
+        .unwrap_or("?")
+        .to_string())
 }
 
 /// Waits for an opener that outlived the failure window, so that it leaves no

@@ -271,6 +271,8 @@ pub enum Reply {
     Series(Result<Vec<crate::numbering::Series>, String>),
     /// A file was written or handed to the desktop; what to tell the user.
     Exported(Result<String, String>),
+    /// Print sent the document to a printer or opened it in the viewer.
+    Printed(Result<crate::desktop::Printed, String>),
     /// A price was set; the number of unlocked drafts it repriced.
     PriceSet(Result<usize, String>),
     /// A document was created, loaded or changed.
@@ -399,7 +401,7 @@ pub fn execute(books: &mut Books, request: Request) -> Reply {
                 .map_err(text),
         ),
         Request::ExportPdf { id, path } => Reply::Exported(export_pdf(books, id, &path)),
-        Request::PrintPdf(id) => Reply::Exported(print_pdf(books, id)),
+        Request::PrintPdf(id) => Reply::Printed(print_pdf(books, id)),
         Request::ComposeEmail(id) => Reply::Exported(compose_email(books, id)),
         Request::SetPrice(item) => Reply::PriceSet(
             books
@@ -990,11 +992,11 @@ fn export_pdf(books: &mut Books, id: DocumentId, path: &std::path::Path) -> Resu
     Ok(path.display().to_string())
 }
 
-fn print_pdf(books: &mut Books, id: DocumentId) -> Result<String, String> {
+fn print_pdf(books: &mut Books, id: DocumentId) -> Result<crate::desktop::Printed, String> {
     let bytes = books.pdf(id).map_err(|error| error.to_string())?;
-    let path = crate::desktop::write_temporary(&document_name(books, id)?, "pdf", &bytes)?;
-    crate::desktop::open_with_default_application(&path)?;
-    Ok(path.display().to_string())
+    let name = document_name(books, id)?;
+    let path = crate::desktop::write_temporary(&name, "pdf", &bytes)?;
+    crate::desktop::print(&path, &name)
 }
 
 fn compose_email(books: &mut Books, id: DocumentId) -> Result<String, String> {
@@ -1259,9 +1261,8 @@ fn failure(request: &Request, message: &str) -> Reply {
         Request::Backup(_) => Reply::BackedUp(Err(error)),
         Request::CreateDemo => Reply::DemoCreated(Err(error)),
         Request::LoadSeries | Request::SaveSeries(_) => Reply::Series(Err(error)),
-        Request::ExportPdf { .. } | Request::PrintPdf(_) | Request::ComposeEmail(_) => {
-            Reply::Exported(Err(error))
-        }
+        Request::ExportPdf { .. } | Request::ComposeEmail(_) => Reply::Exported(Err(error)),
+        Request::PrintPdf(_) => Reply::Printed(Err(error)),
         Request::Checklist(_) => Reply::Checklist(Err(error)),
         Request::Issue(_) => Reply::Issued(Err(error)),
         Request::Cancel(_) => Reply::Cancelled(Err(error)),

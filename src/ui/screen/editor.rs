@@ -886,6 +886,7 @@ impl Editor {
                 self.notice = Some(number);
             }
             Reply::Exported(Ok(path)) => self.notice = Some(path),
+            Reply::Printed(Ok(printed)) => self.notice = Some(printed_notice(&printed, language)),
             Reply::Customers(Ok(customers)) => self.customers = customers,
             Reply::Products(Ok(products)) => self.products = products,
             Reply::CustomerSaved(Ok(customer)) => return self.customer_picked(customer),
@@ -894,6 +895,7 @@ impl Editor {
             | Reply::Issued(Err(error))
             | Reply::Cancelled(Err(error))
             | Reply::Exported(Err(error))
+            | Reply::Printed(Err(error))
             | Reply::Customers(Err(error))
             | Reply::Products(Err(error))
             | Reply::CustomerSaved(Err(error)) => {
@@ -1846,4 +1848,24 @@ fn totals_view<'a>(language: Language, totals: &Totals) -> Element<'a, Message> 
         .size(20),
     );
     column.into()
+}
+
+/// Tells where Print sent the document.
+fn printed_notice(printed: &crate::desktop::Printed, language: Language) -> String {
+    match printed {
+        crate::desktop::Printed::Sent { printer, job } => match language {
+            Language::English => format!("Sent to the printer {printer} (job {job})"),
+            Language::French => format!("Envoyé à l'imprimante {printer} (travail {job})"),
+        },
+        crate::desktop::Printed::Opened(path) => match language {
+            Language::English => format!(
+                "Opened in the PDF viewer, which prints it: {}",
+                path.display()
+            ),
+            Language::French => format!(
+                "Ouvert dans la visionneuse PDF, qui l'imprime : {}",
+                path.display()
+            ),
+        },
+    }
 }
