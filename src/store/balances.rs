@@ -922,107 +922,22 @@ pub fn check_sums(tx: &Transaction<'_>) -> Result<Vec<String>> {
              {collected_difference} rows: restore a backup, or report the fault"
         ));
     }
-    let name_sums_difference: i64 = tx.query_row(
-        "WITH expected AS (
-             SELECT buyer_name, kind, status, COALESCE(substr(due_date, 1, 7), '') AS due_month,
-                    COUNT(*) AS documents, SUM(total_minor IS NULL) AS unconverted,
-                    COALESCE(SUM(net_minor), 0) AS net_minor, COALESCE(SUM(total_minor), 0) AS total_minor,
-                    COALESCE(SUM(due_minor), 0) AS due_minor
-             FROM document_balances GROUP BY 1, 2, 3, 4),
-         stored AS (
-             SELECT buyer_name, kind, status, due_month, documents, unconverted, net_minor, total_minor,
-                    due_minor
-             FROM name_sums)
-         SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
-              + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))",
-        [],
-        |row| row.get(0),
-    )?;
-    if name_sums_difference > 0 {
-        problems.push(format!(
-            "the status board's running sums per buyer name differ from the balance index in \
-             {name_sums_difference} rows: restore a backup, or report the fault"
-        ));
-    }
-    let head_sums_difference: i64 = tx.query_row(
-        "WITH expected AS (
-             SELECT number_head, kind, status, COALESCE(substr(due_date, 1, 7), '') AS due_month,
-                    COUNT(*) AS documents, SUM(total_minor IS NULL) AS unconverted,
-                    COALESCE(SUM(net_minor), 0) AS net_minor, COALESCE(SUM(total_minor), 0) AS total_minor,
-                    COALESCE(SUM(due_minor), 0) AS due_minor
-             FROM document_balances GROUP BY 1, 2, 3, 4),
-         stored AS (
-             SELECT number_head, kind, status, due_month, documents, unconverted, net_minor, total_minor,
-                    due_minor
-             FROM head_sums)
-         SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
-              + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))",
-        [],
-        |row| row.get(0),
-    )?;
-    if head_sums_difference > 0 {
-        problems.push(format!(
-            "the status board's running sums per number head differ from the balance index in \
-             {head_sums_difference} rows: restore a backup, or report the fault"
-        ));
-    }
-    let head_months_difference: i64 = tx.query_row(
-        "WITH expected AS (
-             SELECT number_head, month, SUM(invoiced) AS invoiced, SUM(collected) AS collected FROM (
-                 SELECT number_head, substr(issue_date, 1, 7) AS month,
-                        CASE kind WHEN 'credit_note' THEN -total_minor ELSE total_minor END AS invoiced,
-                        0 AS collected
-                 FROM document_balances
-                 WHERE status <> 'draft' AND issue_date IS NOT NULL AND total_minor IS NOT NULL
-                 UNION ALL
-                 SELECT b.number_head, c.month, 0, c.collected_minor
-                 FROM collected_months c JOIN document_balances b ON b.document_id = c.document_id
-                 WHERE c.collected_minor IS NOT NULL)
-             GROUP BY 1, 2),
-         stored AS (SELECT number_head, month, invoiced_minor, collected_minor FROM head_months)
-         SELECT (SELECT COUNT(*) FROM (
-                     SELECT * FROM expected WHERE invoiced <> 0 OR collected <> 0
-                     EXCEPT SELECT * FROM stored))
-              + (SELECT COUNT(*) FROM (
-                     SELECT * FROM stored WHERE invoiced_minor <> 0 OR collected_minor <> 0
-                     EXCEPT SELECT * FROM expected))",
-        [],
-        |row| row.get(0),
-    )?;
-    if head_months_difference > 0 {
-        problems.push(format!(
-            "the chart's sums per number head differ from the documents and payments in \
-             {head_months_difference} rows: restore a backup, or report the fault"
-        ));
-    }
-    let name_months_difference: i64 = tx.query_row(
-        "WITH expected AS (
-             SELECT buyer_name, month, SUM(invoiced) AS invoiced, SUM(collected) AS collected FROM (
-                 SELECT buyer_name, substr(issue_date, 1, 7) AS month,
-                        CASE kind WHEN 'credit_note' THEN -total_minor ELSE total_minor END AS invoiced,
-                        0 AS collected
-                 FROM document_balances
-                 WHERE status <> 'draft' AND issue_date IS NOT NULL AND total_minor IS NOT NULL
-                 UNION ALL
-                 SELECT b.buyer_name, c.month, 0, c.collected_minor
-                 FROM collected_months c JOIN document_balances b ON b.document_id = c.document_id
-                 WHERE c.collected_minor IS NOT NULL)
-             GROUP BY 1, 2),
-         stored AS (SELECT buyer_name, month, invoiced_minor, collected_minor FROM name_months)
-         SELECT (SELECT COUNT(*) FROM (
-                     SELECT * FROM expected WHERE invoiced <> 0 OR collected <> 0
-                     EXCEPT SELECT * FROM stored))
-              + (SELECT COUNT(*) FROM (
-                     SELECT * FROM stored WHERE invoiced_minor <> 0 OR collected_minor <> 0
-                     EXCEPT SELECT * FROM expected))",
-        [],
-        |row| row.get(0),
-    )?;
-    if name_months_difference > 0 {
-        problems.push(format!(
-            "the chart's sums per buyer name differ from the documents and payments in \
-             {name_months_difference} rows: restore a backup, or report the fault"
-        ));
+    for (key, what) in [("buyer_name", "buyer name"), ("number_head", "number head")] {
+        let table = if key == "buyer_name" { "name" } else { "head" };
+        let difference = key_sums_difference(tx, key, &format!("{table}_sums"))?;
+        if difference > 0 {
+            problems.push(format!(
+                "the status board's running sums per {what} differ from the balance index in \
+                 {difference} rows: restore a backup, or report the fault"
+            ));
+        }
+        let difference = key_months_difference(tx, key, &format!("{table}_months"))?;
+        if difference > 0 {
+            problems.push(format!(
+                "the chart's sums per {what} differ from the documents and payments in \
+                 {difference} rows: restore a backup, or report the fault"
+            ));
+        }
     }
     // The search reads buyer names from the balance rows and the list of
     // names, and numbers from their own index.
@@ -1081,4 +996,58 @@ pub fn check_sums(tx: &Transaction<'_>) -> Result<Vec<String>> {
         }
     }
     Ok(problems)
+}
+
+/// Counts the rows in which `table` (`name_sums` or `head_sums`) differs
+/// from the count and sums of `document_balances` per `key` column, kind,
+/// status and due month.
+fn key_sums_difference(tx: &Transaction<'_>, key: &str, table: &str) -> Result<i64> {
+    Ok(tx.query_row(
+        &format!(
+            "WITH expected AS (
+                 SELECT {key}, kind, status, COALESCE(substr(due_date, 1, 7), '') AS due_month,
+                        COUNT(*) AS documents, SUM(total_minor IS NULL) AS unconverted,
+                        COALESCE(SUM(net_minor), 0) AS net_minor, COALESCE(SUM(total_minor), 0) AS total_minor,
+                        COALESCE(SUM(due_minor), 0) AS due_minor
+                 FROM document_balances GROUP BY 1, 2, 3, 4),
+             stored AS (
+                 SELECT {key}, kind, status, due_month, documents, unconverted, net_minor, total_minor,
+                        due_minor
+                 FROM {table})
+             SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
+                  + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))"
+        ),
+        [],
+        |row| row.get(0),
+    )?)
+}
+
+/// Counts the rows in which `table` (`name_months` or `head_months`)
+/// differs from the invoiced and collected sums per `key` column and month.
+fn key_months_difference(tx: &Transaction<'_>, key: &str, table: &str) -> Result<i64> {
+    Ok(tx.query_row(
+        &format!(
+            "WITH expected AS (
+                 SELECT {key}, month, SUM(invoiced) AS invoiced, SUM(collected) AS collected FROM (
+                     SELECT {key}, substr(issue_date, 1, 7) AS month,
+                            CASE kind WHEN 'credit_note' THEN -total_minor ELSE total_minor END AS invoiced,
+                            0 AS collected
+                     FROM document_balances
+                     WHERE status <> 'draft' AND issue_date IS NOT NULL AND total_minor IS NOT NULL
+                     UNION ALL
+                     SELECT b.{key}, c.month, 0, c.collected_minor
+                     FROM collected_months c JOIN document_balances b ON b.document_id = c.document_id
+                     WHERE c.collected_minor IS NOT NULL)
+                 GROUP BY 1, 2),
+             stored AS (SELECT {key}, month, invoiced_minor, collected_minor FROM {table})
+             SELECT (SELECT COUNT(*) FROM (
+                         SELECT * FROM expected WHERE invoiced <> 0 OR collected <> 0
+                         EXCEPT SELECT * FROM stored))
+                  + (SELECT COUNT(*) FROM (
+                         SELECT * FROM stored WHERE invoiced_minor <> 0 OR collected_minor <> 0
+                         EXCEPT SELECT * FROM expected))"
+        ),
+        [],
+        |row| row.get(0),
+    )?)
 }
