@@ -922,16 +922,18 @@ pub fn check_sums(tx: &Transaction<'_>) -> Result<Vec<String>> {
              {collected_difference} rows: restore a backup, or report the fault"
         ));
     }
-    for (key, what) in [("buyer_name", "buyer name"), ("number_head", "number head")] {
-        let table = if key == "buyer_name" { "name" } else { "head" };
-        let difference = key_sums_difference(tx, key, &format!("{table}_sums"))?;
+    for (key, what, sums, months) in [
+        ("buyer_name", "buyer name", "name_sums", "name_months"),
+        ("number_head", "number head", "head_sums", "head_months"),
+    ] {
+        let difference = key_sums_difference(tx, key, sums)?;
         if difference > 0 {
             problems.push(format!(
                 "the status board's running sums per {what} differ from the balance index in \
                  {difference} rows: restore a backup, or report the fault"
             ));
         }
-        let difference = key_months_difference(tx, key, &format!("{table}_months"))?;
+        let difference = key_months_difference(tx, key, months)?;
         if difference > 0 {
             problems.push(format!(
                 "the chart's sums per {what} differ from the documents and payments in \
