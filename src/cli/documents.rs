@@ -43,17 +43,24 @@ pub fn export(books: &mut Books, key: &str, output: &Path) -> Result<(), String>
         .map_err(|error| format!("cannot write {}: {error}", output.display()))
 }
 
-/// Writes the PDF to the temporary folder and opens it in the system's PDF
-/// viewer, whose print dialog prints it.
+/// Writes the PDF to the temporary folder and prints it: on the default
+/// printer where the print system has one, else through the system's PDF
+/// viewer.
 pub fn print(books: &mut Books, key: &str) -> Result<(), String> {
     let id = find(books, key)?;
     let bytes = books.pdf(id).map_err(to_message)?;
     let path = facturier::desktop::write_temporary(key, "pdf", &bytes)?;
-    facturier::desktop::open_with_default_application(&path)?;
-    outln!(
-        "{} opened in the system viewer; print it from there",
-        path.display()
-    );
+    match facturier::desktop::print(&path, key)? {
+        facturier::desktop::Printed::Sent { printer, job } => {
+            outln!("{key} sent to the printer {printer} (job {job})");
+        }
+        facturier::desktop::Printed::Opened(path) => {
+            outln!(
+                "{} opened in the system viewer; print it from there",
+                path.display()
+            );
+        }
+    }
     Ok(())
 }
 

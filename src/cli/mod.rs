@@ -117,7 +117,8 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
     },
-    /// Opens a document's PDF in the system viewer to print it.
+    /// Prints a document's PDF on the default printer, or opens it in the
+    /// system viewer to print it when there is none.
     Print {
         /// Document number, or draft id.
         number: String,

@@ -371,3 +371,46 @@ fn print_without_printer_opens_viewer() {
     std::fs::write(desktop.path("release"), b"").unwrap();
     assert!(wait_for_file(&desktop.path("closed")));
 }
+
+#[test]
+fn cli_print_sends_archived_pdf() {
+    let cups = PrivateCups::start();
+    let folder = crate::common::cli_folder();
+    let today = facturier::books::today().to_string();
+    let number = crate::common::cli_issue(
+        folder.path(),
+        "invoice.json",
+        &crate::common::invoice_json(&today, &crate::common::line("2", "150.00", "20"), ""),
+    );
+    let data = folder.path().join("data");
+    let archive = folder.path().join("archive.pdf");
+    crate::common::ok(&data, &["pdf", &number, "-o", archive.to_str().unwrap()]);
+
+    let output = Command::new(env!("CARGO_BIN_EXE_facturier"))
+        .env("CUPS_SERVER", cups.socket())
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["print", &number])
+        .output()
+        .unwrap();
+
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("{number} sent to the printer facturier-test")),
+        "{stdout}"
+    );
+    assert!(wait_for_file(&cups.printed()), "no job reached the printer");
+    let archived = std::fs::read(&archive).unwrap();
+    let started = Instant::now();
+    while std::fs::read(cups.printed()).unwrap() != archived
+        && started.elapsed() < Duration::from_secs(10)
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(std::fs::read(cups.printed()).unwrap(), archived);
+}
