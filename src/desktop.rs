@@ -81,7 +81,7 @@ pub fn start_opener(mut command: Command, path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// How Print handed a document over.
+/// The outcome of Print: a printer job, or the PDF opened in the viewer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Printed {
     /// Sent to the default printer of the print system (CUPS), as that job.
@@ -174,7 +174,7 @@ fn send_to_printer(
         })?;
     if !output.status.success() {
         let reason = String::from_utf8_lossy(&output.stderr).trim().to_string();
-        tracing::warn!(status = %output.status, "the printer refused the job");
+        tracing::warn!(status = %output.status, "lp failed to queue the job");
         return Err(format!(
             "the printer {printer} refused the document ({reason}): check it in the system's printer settings, or print the PDF from Export PDF"
         ));

@@ -702,19 +702,14 @@ impl Table {
         }
     }
 
-    /// The buyer name ('' for none), as its index on the table spells it.
-    fn buyer_name(self) -> &'static str {
-        match self {
-            Table::Documents => "COALESCE(json_extract(buyer, '$.name'), '')",
-            Table::Balances => "b.buyer_name",
-        }
-    }
-
-    /// The column or expression of `key`, as its index on the table spells
-    /// it.
+    /// Returns the column or expression of `key` ('' when the document has
+    /// no buyer name or number), spelled as its index on the table has it.
     fn key(self, key: SearchKey) -> &'static str {
         match (self, key) {
-            (_, SearchKey::BuyerName) => self.buyer_name(),
+            (Table::Documents, SearchKey::BuyerName) => {
+                "COALESCE(json_extract(buyer, '$.name'), '')"
+            }
+            (Table::Balances, SearchKey::BuyerName) => "b.buyer_name",
             (Table::Documents, SearchKey::NumberHead) => NUMBER_HEAD,
             (Table::Balances, SearchKey::NumberHead) => "b.number_head",
         }

@@ -442,15 +442,17 @@ fn language_switch_formats_amounts() {
 
 // Board --------------------------------------------------------------------
 
-#[test]
-fn board_search_narrows_rows() {
+/// Returns a harness with one invoice draft for the Lenoir customer and
+/// `martin_drafts` for a second customer, Boulangerie Martin.
+fn lenoir_and_martin_drafts(martin_drafts: usize) -> Harness {
     let mut harness = Harness::with_customer();
     let other = harness
         .books
         .add_customer(&customer("Boulangerie Martin"))
         .unwrap();
     let first = harness.books.customers("Lenoir", false).unwrap()[0].id;
-    for customer_id in [first, other, other] {
+    let customers = std::iter::once(first).chain(std::iter::repeat_n(other, martin_drafts));
+    for customer_id in customers {
         let input =
             serde_json::from_value(serde_json::json!({ "customer_id": customer_id })).unwrap();
         harness
@@ -458,6 +460,12 @@ fn board_search_narrows_rows() {
             .create_draft(DocumentKind::Invoice, &input)
             .unwrap();
     }
+    harness
+}
+
+#[test]
+fn board_search_narrows_rows() {
+    let mut harness = lenoir_and_martin_drafts(2);
     harness.send(Message::Navigate(Page::Board));
     assert_eq!(harness.board().data().unwrap().matching, 3);
     assert_eq!(harness.board().data().unwrap().board.draft.count, 3);
@@ -483,20 +491,7 @@ fn board_search_narrows_rows() {
 
 #[test]
 fn board_drops_stale_search_reply() {
-    let mut harness = Harness::with_customer();
-    let other = harness
-        .books
-        .add_customer(&customer("Boulangerie Martin"))
-        .unwrap();
-    let first = harness.books.customers("Lenoir", false).unwrap()[0].id;
-    for customer_id in [first, other] {
-        let input =
-            serde_json::from_value(serde_json::json!({ "customer_id": customer_id })).unwrap();
-        harness
-            .books
-            .create_draft(DocumentKind::Invoice, &input)
-            .unwrap();
-    }
+    let mut harness = lenoir_and_martin_drafts(1);
     let (mut board, _) = board::Board::new();
     let run = |board: &mut board::Board, message| match board.update(message) {
         facturier::ui::screen::Action::Run(request) => request,
@@ -509,9 +504,11 @@ fn board_drops_stale_search_reply() {
     );
     let longer_reply = database::execute(&mut harness.books, longer);
     let shorter_reply = database::execute(&mut harness.books, shorter);
-    // The newer search answers first, then the older one arrives late.
+
+    // The newer search's reply arrives first, then the older one late.
     board.update(board::Message::Replied(longer_reply));
     board.update(board::Message::Replied(shorter_reply));
+
     let data = board.data().expect("board loaded");
     assert_eq!(data.filter.search, "Martin");
     assert_eq!(data.matching, 1);

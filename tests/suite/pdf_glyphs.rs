@@ -124,6 +124,19 @@ fn invoice_to(name: &str) -> String {
     )
 }
 
+/// Returns the checklist findings of `id` about characters the fonts lack.
+fn unprintable_findings(
+    books: &mut facturier::books::Books,
+    id: facturier::document::DocumentId,
+) -> Vec<compliance::Finding> {
+    books
+        .checklist(id)
+        .unwrap()
+        .into_iter()
+        .filter(|finding| finding.code == compliance::UNPRINTABLE)
+        .collect()
+}
+
 #[test]
 fn ideographs_in_buyer_name_block_issue() {
     let (_dir, mut books) = books();
@@ -133,13 +146,9 @@ fn ideographs_in_buyer_name_block_issue() {
         &invoice_to("株式会社 Tanaka"),
     );
 
-    let findings = books.checklist(id).unwrap();
-    let unprintable: Vec<_> = findings
-        .iter()
-        .filter(|finding| finding.code == compliance::UNPRINTABLE)
-        .collect();
-    assert_eq!(unprintable.len(), 1, "{findings:#?}");
-    let finding = unprintable[0];
+    let unprintable = unprintable_findings(&mut books, id);
+    assert_eq!(unprintable.len(), 1, "{unprintable:#?}");
+    let finding = &unprintable[0];
     assert_eq!(finding.severity, Severity::Blocking);
     let message = &finding.message;
     assert!(message.starts_with("the customer's name"), "{message}");
@@ -203,11 +212,8 @@ fn unprintable_finding_names_each_field() {
                    "vat": {"category": "S", "rate": "20"}}]
     }"#;
     let id = draft(&mut books, DocumentKind::Invoice, json);
-    let messages: Vec<String> = books
-        .checklist(id)
-        .unwrap()
+    let messages: Vec<String> = unprintable_findings(&mut books, id)
         .into_iter()
-        .filter(|finding| finding.code == compliance::UNPRINTABLE)
         .map(|finding| finding.message)
         .collect();
     assert_eq!(messages.len(), 3, "{messages:#?}");
@@ -307,12 +313,8 @@ fn older_footer_with_ideographs_blocks_issue() {
         &invoice_to("Kabushiki Kaisha Tanaka"),
     );
 
-    let findings = books.checklist(id).unwrap();
-    let unprintable: Vec<_> = findings
-        .iter()
-        .filter(|finding| finding.code == compliance::UNPRINTABLE)
-        .collect();
-    assert_eq!(unprintable.len(), 1, "{findings:#?}");
+    let unprintable = unprintable_findings(&mut books, id);
+    assert_eq!(unprintable.len(), 1, "{unprintable:#?}");
     assert_eq!(unprintable[0].severity, Severity::Blocking);
     let message = &unprintable[0].message;
     assert!(
