@@ -165,3 +165,18 @@ pub fn cli_issue(folder: &Path, name: &str, json: &str) -> String {
     let id = ok(&data, &["invoice", "create", "--json", &path]);
     ok(&data, &["invoice", "issue", &id])
 }
+
+/// Returns the path of `relative` in the shared test material, the folder
+/// `shared` beside this checkout, and fails with the fix when it is missing.
+pub fn shared_material(relative: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(relative);
+    assert!(
+        path.exists(),
+        "{} not found: these tests read the shared test material, so clone the project \
+         beside the folder `shared`",
+        path.display()
+    );
+    path
+}

@@ -15,7 +15,7 @@ use std::process::Command;
 use common::{cli_folder, ok, write_file};
 
 fn validator() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/check-einvoice")
+    common::shared_material("tools/check-einvoice")
 }
 
 /// Runs the validator and fails with its whole report unless it passes.

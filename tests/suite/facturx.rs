@@ -13,7 +13,7 @@
 
 use crate::pdf_common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use chrono::{TimeZone, Utc};
@@ -47,7 +47,7 @@ const INTRA_EU: &str = r#"{
 }"#;
 
 fn validator() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/check-einvoice")
+    crate::common::shared_material("tools/check-einvoice")
 }
 
 /// Runs the validator on `pdf` and fails with its whole report unless no

@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use chrono::Datelike;
 use facturier::books::{Books, today};
@@ -17,8 +16,7 @@ use rusqlite::Connection;
 use rust_decimal::Decimal;
 
 fn northwind() -> Connection {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/northwind/northwind.sqlite");
+    let path = crate::common::shared_material("data/northwind/northwind.sqlite");
     Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .unwrap_or_else(|error| panic!("cannot open {}: {error}", path.display()))
 }
